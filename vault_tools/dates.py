@@ -1,0 +1,176 @@
+"""Dates, datetimes, durations (``90d``, ``12w``, ``3m``) and ISO weeks, as notes write them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+_DATE_RE = re.compile(
+    r"^(?P<date>\d{4}-\d{2}-\d{2})"
+    r"(?:[T ](?P<time>\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)"
+    r"\s*(?P<tz>Z|[+-]\d{2}(?::?\d{2})?)?)?$"
+)
+_DURATION_RE = re.compile(r"^(?P<n>\d+)\s*(?P<unit>[dwm]?)$", re.IGNORECASE)
+_WEEK_RE = re.compile(r"^(?P<year>\d{4})-?W(?P<week>\d{1,2})$", re.IGNORECASE)
+
+#: ``keep_in_touch: never`` / ``false``: the person gets no keep-in-touch reminders.
+NEVER = -1
+
+
+@dataclass(frozen=True)
+class When:
+    """A calendar day in the vault's time zone, with a local time when the note gave one."""
+
+    day: dt.date
+    time: dt.time | None = None
+
+    def isoformat(self) -> str:
+        if self.time is None:
+            return self.day.isoformat()
+        return dt.datetime.combine(self.day, self.time).isoformat(timespec="minutes")
+
+
+def parse_when(value: object, tz: dt.tzinfo | None = None) -> When | None:
+    """Read a front matter date or datetime; ``None`` when it is not one.
+
+    Accepts ``2026-11-20``, Obsidian's ``2026-11-20T15:00`` and full ISO timestamps.
+    A timestamp with an offset is moved into ``tz`` (the vault's zone) before taking its day.
+    """
+    if isinstance(value, dt.datetime):
+        return _from_datetime(value, tz)
+    if isinstance(value, dt.date):
+        return When(value)
+    if not isinstance(value, str):
+        return None
+    m = _DATE_RE.match(value.strip())
+    if not m:
+        return None
+    try:
+        day = dt.date.fromisoformat(m["date"])
+        if m["time"] is None:
+            return When(day)
+        clock = dt.time.fromisoformat(_pad_fraction(m["time"]))
+    except ValueError:
+        return None
+    moment = dt.datetime.combine(day, clock)
+    if m["tz"]:
+        offset = _parse_offset(m["tz"])
+        if offset is None:
+            return None
+        moment = moment.replace(tzinfo=offset)
+    return _from_datetime(moment, tz)
+
+
+def parse_date(value: object, tz: dt.tzinfo | None = None) -> dt.date | None:
+    when = parse_when(value, tz)
+    return when.day if when else None
+
+
+def _pad_fraction(text: str) -> str:
+    # time.fromisoformat wants 3 or 6 fraction digits.
+    if "." not in text:
+        return text
+    whole, fraction = text.split(".")
+    return f"{whole}.{(fraction + '000000')[:6]}"
+
+
+def _parse_offset(text: str) -> dt.timezone | None:
+    if text == "Z":
+        return dt.UTC
+    sign = -1 if text[0] == "-" else 1
+    digits = text[1:].replace(":", "")
+    hours, minutes = int(digits[:2]), int(digits[2:] or 0)
+    if hours > 23 or minutes > 59:
+        return None
+    return dt.timezone(sign * dt.timedelta(hours=hours, minutes=minutes))
+
+
+def _from_datetime(moment: dt.datetime, tz: dt.tzinfo | None) -> When:
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(tz) if tz is not None else moment.astimezone()
+    return When(moment.date(), moment.time().replace(tzinfo=None))
+
+
+def parse_cadence(value: object) -> int | None:
+    """Read ``keep_in_touch``: days as a number, ``90d``, ``12w``, ``3m`` (30-day months).
+
+    Returns the number of days, ``NEVER`` for ``false``/``never``, ``None`` when unreadable.
+    """
+    if value is False or (isinstance(value, str) and value.strip().lower() in {"never", "false"}):
+        return NEVER
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value if value > 0 else None
+    if not isinstance(value, str):
+        return None
+    m = _DURATION_RE.match(value.strip())
+    if not m:
+        return None
+    n = int(m["n"])
+    days = n * {"": 1, "d": 1, "w": 7, "m": 30}[m["unit"].lower()]
+    return days if days > 0 else None
+
+
+def parse_duration_days(text: str) -> int | None:
+    """Read a horizon like ``7d``, ``2w``, ``1m`` or ``10`` (days); ``None`` when unreadable."""
+    m = _DURATION_RE.match(text.strip())
+    if not m:
+        return None
+    return int(m["n"]) * {"": 1, "d": 1, "w": 7, "m": 30}[m["unit"].lower()]
+
+
+@dataclass(frozen=True)
+class Period:
+    """An inclusive range of calendar days, with a label such as ``2026-W47``."""
+
+    label: str
+    start: dt.date
+    end: dt.date
+
+    def __contains__(self, day: object) -> bool:
+        return isinstance(day, dt.date) and self.start <= day <= self.end
+
+
+def iso_week(text: str) -> Period:
+    """``2026-W47`` -> Monday 2026-11-16 .. Sunday 2026-11-22. Raises ValueError when bad."""
+    m = _WEEK_RE.match(text.strip())
+    if not m:
+        raise ValueError(f"{text!r} is not an ISO week; write it like 2026-W47")
+    year, week = int(m["year"]), int(m["week"])
+    try:
+        start = dt.date.fromisocalendar(year, week, 1)
+    except ValueError:
+        last = dt.date(year, 12, 28).isocalendar().week
+        raise ValueError(
+            f"{year} has no week {week}; its ISO weeks are W01 to W{last:02d}"
+        ) from None
+    return week_period(start)
+
+
+def week_period(day: dt.date) -> Period:
+    """The ISO week (Monday to Sunday) holding ``day``."""
+    iso = day.isocalendar()
+    start = day - dt.timedelta(days=iso.weekday - 1)
+    return Period(f"{iso.year}-W{iso.week:02d}", start, start + dt.timedelta(days=6))
+
+
+def last_complete_week(as_of: dt.date) -> Period:
+    """The last whole ISO week that ended before ``as_of``."""
+    return week_period(as_of - dt.timedelta(days=as_of.isoweekday()))
+
+
+def today_in(tz: dt.tzinfo | None) -> dt.date:
+    return dt.datetime.now(tz).date()
+
+
+def load_zone(name: str) -> ZoneInfo:
+    """A ZoneInfo by IANA name; raises ValueError with a readable reason."""
+    try:
+        return ZoneInfo(name)
+    except (ValueError, KeyError, OSError):
+        raise ValueError(
+            f"unknown time zone {name!r} (use an IANA name like Europe/Berlin)"
+        ) from None

@@ -1,0 +1,632 @@
+"""A note parsed once: raw lines, front matter with the line of each key, headings, tasks.
+
+This module is the only importer of the YAML and Markdown parsers. Parsing does not depend
+on the configuration (so a cached parse stays valid when the config changes): which notes
+are interviews and which heading is which section are decided later, by the caller.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any, ClassVar
+
+import yaml
+
+#: Bumped whenever the parse result changes shape or meaning (invalidates caches).
+PARSER_VERSION = 1
+
+#: Findings the parser itself makes (codes VT001, VT002, VT004, VT107), as (code, line, col, msg).
+ParseProblem = tuple[str, int, int, str]
+
+_NEWLINE = re.compile(r"\r\n|\r|\n")
+_FENCE_OPEN = re.compile(r"^---[ \t]*$")
+_MAYBE_INTERVIEW = re.compile(r"interview", re.IGNORECASE)
+
+# Front matter bigger than this is almost surely not front matter a person wrote; we still
+# read it, but cap what YAML may build from it (aliases can multiply a small text).
+MAX_YAML_NODES = 100_000
+MAX_YAML_DEPTH = 100
+
+
+# --------------------------------------------------------------------------------------------
+# Model
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A top-level heading: 1-based line of its text, level, text, and its last line."""
+
+    line: int
+    level: int
+    text: str
+    end_line: int  # the underline of a setext heading, else ``line``
+
+
+@dataclass(frozen=True)
+class Task:
+    """A checklist item (Obsidian Tasks or Dataview fields), outside code blocks."""
+
+    line: int
+    status: str  # the character between the brackets
+    text: str  # the description, with date markers removed
+    due: str | None  # as written: ``YYYY-MM-DD``
+    completed: str | None
+
+    @property
+    def done(self) -> bool:
+        return self.status in "xX"
+
+    @property
+    def open(self) -> bool:
+        # ``- [-]`` is cancelled in Obsidian Tasks: neither open nor done.
+        return not self.done and self.status != "-"
+
+
+@dataclass(frozen=True)
+class Note:
+    """Everything the rules and reports read from one file."""
+
+    path: str  # relative to the vault root, ``/`` separators
+    lines: tuple[str, ...]  # the decoded text, split on any line ending
+    frontmatter: Mapping[str, Any] | None  # None: absent, invalid or not a mapping
+    has_frontmatter: bool  # the file opens with a closed ``---`` block
+    frontmatter_kind: str  # "mapping", "none", "invalid", "not-a-mapping", "unclosed"
+    key_lines: Mapping[str, int]
+    body_start: int  # 1-based line of the first body line
+    problems: tuple[ParseProblem, ...] = ()
+    maybe_interview: bool = False  # unreadable note whose raw text mentions "interview"
+    readable: bool = True
+
+    # The body's structure is worked out on first use: only interview notes need it.
+    @cached_property
+    def _structure(self) -> tuple[tuple[Heading, ...], frozenset[int]]:
+        if not self.readable:
+            return (), frozenset()
+        return _structure(self.lines, self.body_start)
+
+    @property
+    def headings(self) -> tuple[Heading, ...]:
+        """Top-level headings of the body, with their lines."""
+        return self._structure[0]
+
+    @property
+    def code_lines(self) -> frozenset[int]:
+        """Lines inside fenced or indented code blocks."""
+        return self._structure[1]
+
+    @cached_property
+    def tasks(self) -> tuple[Task, ...]:
+        """Checklist items of the body, outside code blocks."""
+        if not self.readable:
+            return ()
+        return _tasks(self.lines, self.body_start, self.code_lines)
+
+    def line_text(self, line: int) -> str:
+        return self.lines[line - 1] if 0 < line <= len(self.lines) else ""
+
+    def key_line(self, key: str) -> int:
+        return self.key_lines.get(key, 1)
+
+    def get(self, key: str) -> Any:
+        return self.frontmatter.get(key) if self.frontmatter is not None else None
+
+
+@dataclass(frozen=True)
+class Section:
+    """A level-2 heading and the lines up to the next heading of level 1 or 2."""
+
+    heading: Heading
+    name: str | None  # canonical name (``Follow-up``), None when not a known section
+    first_line: int  # first line after the heading
+    last_line: int  # last line of the section (inclusive); < first_line when empty
+    subsections: tuple[Heading, ...] = field(default=())
+
+    @property
+    def line(self) -> int:
+        return self.heading.line
+
+
+# --------------------------------------------------------------------------------------------
+# YAML with YAML 1.2 (core schema) meaning, as Obsidian reads it
+
+
+_Base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Yaml12Loader(_Base):  # type: ignore[misc]
+    """PyYAML's safe loader with YAML 1.2 core-schema scalars.
+
+    ``No``/``On`` stay text, ``10:00`` stays text (not 600), ``019`` is 19, and dates stay
+    strings: each key's type comes from the schema, so a bad date is a finding, not a crash.
+    """
+
+    yaml_implicit_resolvers: ClassVar[dict[str, list[tuple[str, re.Pattern[str]]]]] = {}
+
+
+for _tag, _pattern, _starts in (
+    ("tag:yaml.org,2002:bool", r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
+    ("tag:yaml.org,2002:null", r"^(?:~|null|Null|NULL|)$", "~nN"),
+    ("tag:yaml.org,2002:int", r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$", "-+0123456789"),
+    (
+        "tag:yaml.org,2002:float",
+        r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+        r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$",
+        "-+0123456789.",
+    ),
+):
+    _Yaml12Loader.add_implicit_resolver(_tag, re.compile(_pattern), list(_starts))
+_Yaml12Loader.add_implicit_resolver("tag:yaml.org,2002:null", re.compile(r"^$"), [""])
+
+
+def _construct_int(loader: Any, node: yaml.ScalarNode) -> int:
+    text = str(loader.construct_scalar(node))
+    if text.startswith(("0o", "0x")):
+        return int(text, 0)
+    return int(text, 10)
+
+
+def _construct_float(loader: Any, node: yaml.ScalarNode) -> float:
+    text = str(loader.construct_scalar(node)).lower()
+    if text.endswith(".inf"):
+        return float("-inf") if text.startswith("-") else float("inf")
+    if text == ".nan":
+        return float("nan")
+    return float(text)
+
+
+def _construct_timestamp_as_text(loader: Any, node: yaml.ScalarNode) -> str:
+    # An explicit ``!!timestamp`` tag: keep the text; the schema decides what it means.
+    return str(loader.construct_scalar(node))
+
+
+_Yaml12Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+_Yaml12Loader.add_constructor("tag:yaml.org,2002:float", _construct_float)
+_Yaml12Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp_as_text)
+
+
+class _FrontMatterError(Exception):
+    def __init__(self, line: int, column: int, message: str) -> None:
+        super().__init__(message)
+        self.line, self.column, self.message = line, column, message
+
+
+def _measure(node: yaml.Node) -> tuple[int, int]:
+    """Nodes YAML would build (aliases expanded) and the deepest nesting; stops early."""
+    sizes: dict[int, int] = {}
+    depth = 0
+    # Iterative post-order walk, memoising shared (aliased) nodes by identity.
+    stack: list[tuple[yaml.Node, int, bool]] = [(node, 1, False)]
+    while stack:
+        current, level, expanded = stack.pop()
+        depth = max(depth, level)
+        if depth > MAX_YAML_DEPTH:
+            return 0, depth
+        key = id(current)
+        if key in sizes:
+            continue
+        children: list[yaml.Node] = []
+        if isinstance(current, yaml.SequenceNode):
+            children = list(current.value)
+        elif isinstance(current, yaml.MappingNode):
+            children = [n for pair in current.value for n in pair]
+        if not children:
+            sizes[key] = 1
+            continue
+        if expanded:
+            total = 1 + sum(sizes.get(id(c), 1) for c in children)
+            sizes[key] = total
+            if total > MAX_YAML_NODES:
+                return total, depth
+            continue
+        stack.append((current, level, True))
+        stack.extend((c, level + 1, False) for c in children if id(c) not in sizes)
+    return sizes.get(id(node), 1), depth
+
+
+def _load_yaml(text: str, first_line: int) -> tuple[Any, dict[str, int], list[ParseProblem]]:
+    """Parse front matter text; returns (data, line of each top-level key, problems)."""
+    loader = _Yaml12Loader(text)
+    try:
+        try:
+            node = loader.get_single_node()
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark or exc.context_mark
+            line = first_line + (mark.line if mark else 0)
+            column = (mark.column + 1) if mark else 1
+            reason = exc.problem or exc.context or "invalid YAML"
+            raise _FrontMatterError(
+                line, column, f"front matter is not valid YAML: {reason}"
+            ) from None
+        except yaml.YAMLError as exc:
+            raise _FrontMatterError(
+                first_line, 1, f"front matter is not valid YAML: {exc}"
+            ) from None
+        if node is None:
+            return None, {}, []
+        size, depth = _measure(node)
+        if depth > MAX_YAML_DEPTH:
+            raise _FrontMatterError(
+                first_line, 1, f"front matter nests deeper than {MAX_YAML_DEPTH} levels"
+            )
+        if size > MAX_YAML_NODES:
+            raise _FrontMatterError(
+                first_line,
+                1,
+                f"front matter expands to more than {MAX_YAML_NODES:,} values (YAML aliases)",
+            )
+        key_lines: dict[str, int] = {}
+        problems: list[ParseProblem] = []
+        if isinstance(node, yaml.MappingNode):
+            for key_node, _ in node.value:
+                if not isinstance(key_node, yaml.ScalarNode):
+                    continue
+                name = str(key_node.value)
+                line = first_line + key_node.start_mark.line
+                if name in key_lines:
+                    problems.append(
+                        (
+                            "VT107",
+                            line,
+                            key_node.start_mark.column + 1,
+                            f'key "{name}" appears twice (first on line {key_lines[name]}); '
+                            "the last one wins",
+                        )
+                    )
+                key_lines.setdefault(name, line)
+        try:
+            data = loader.construct_document(node)
+        except (yaml.YAMLError, ValueError, TypeError, OverflowError) as exc:
+            mark = getattr(exc, "problem_mark", None)
+            line = first_line + (mark.line if mark else 0)
+            reason = getattr(exc, "problem", None) or str(exc)
+            raise _FrontMatterError(line, 1, f"front matter is not valid YAML: {reason}") from None
+        return data, key_lines, problems
+    finally:
+        loader.dispose()
+
+
+# --------------------------------------------------------------------------------------------
+# Markdown structure: mistune's block parser, with the line of each top-level block recorded
+
+
+_TASK = re.compile(
+    r"^[ \t]*(?:>[ \t]?)*[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+\[(?P<status>[^\]])\][ \t]+(?P<text>.*)$"
+)
+_TASKS_DUE = re.compile(r"[📅📆🗓]\uFE0F?\s*(\d{4}-\d{2}-\d{2})")
+_TASKS_DONE = re.compile(r"✅\uFE0F?\s*(\d{4}-\d{2}-\d{2})")
+_DATAVIEW_FIELD = re.compile(r"[\[(](?P<key>[\w -]+?)::\s*(?P<value>[^\])]*)[\])]")
+_TASKS_SIGNIFIERS = re.compile(
+    r"\s*(?:[📅📆🗓✅⏳🛫➕❌]\uFE0F?\s*\d{4}-\d{2}-\d{2}|[⏫🔼🔽🔺⏬]\uFE0F?|🔁\uFE0F?[^📅📆🗓✅⏳🛫➕❌]*)"
+)
+
+
+def _markdown_parser() -> Any:
+    import mistune
+    from mistune.core import BlockState
+
+    class LineState(BlockState):
+        """Stamps each top-level token with the offset where it starts and ends."""
+
+        def add_paragraph(self, text: str) -> None:
+            last = self.last_token()
+            super().add_paragraph(text)
+            if self.parent is None and self.last_token() is not last:
+                self.tokens[-1]["_start"] = self.cursor
+
+    class LineBlockParser(mistune.BlockParser):
+        def parse_method(self, m: re.Match[str], state: Any) -> int | None:
+            if state.parent is not None:
+                return super().parse_method(m, state)
+            start, count = state.cursor, len(state.tokens)
+            last = state.tokens[-1] if state.tokens else None
+            end = super().parse_method(m, state)
+            if len(state.tokens) > count:
+                state.tokens[-1].setdefault("_start", start)
+                state.tokens[-1]["_end"] = end if end else state.find_line_end()
+            elif last is not None and last.get("type") == "heading" and "_end" not in last:
+                last["_end"] = end  # a paragraph turned into a setext heading
+            return end
+
+        def _parse_indent_code_fast(self, state: Any) -> int | None:
+            if state.parent is not None:
+                return super()._parse_indent_code_fast(state)
+            start, count = state.cursor, len(state.tokens)
+            end = super()._parse_indent_code_fast(state)
+            if end is not None and len(state.tokens) > count:
+                state.tokens[-1]["_start"] = start
+                state.tokens[-1]["_end"] = end
+            return end
+
+    return LineState, LineBlockParser()
+
+
+_PARSER: Any = None
+
+
+def _block_tokens(body: str) -> list[dict[str, Any]]:
+    global _PARSER
+    if _PARSER is None:
+        _PARSER = _markdown_parser()
+    state_class, parser = _PARSER
+    state = state_class()
+    state.process(body if body.endswith("\n") else body + "\n")
+    parser.parse(state)
+    tokens: list[dict[str, Any]] = state.tokens
+    return tokens
+
+
+def _structure(
+    lines: tuple[str, ...], body_start: int
+) -> tuple[tuple[Heading, ...], frozenset[int]]:
+    """Top-level headings and code-block lines of the body (1-based file lines)."""
+    body_lines = lines[body_start - 1 :]
+    if not body_lines:
+        return (), frozenset()
+    body = "\n".join(body_lines) + "\n"
+    # Offsets of line starts, to turn token offsets into line numbers.
+    starts = [0]
+    for text in body_lines:
+        starts.append(starts[-1] + len(text) + 1)
+
+    import bisect
+
+    def line_of(offset: int) -> int:
+        return body_start + bisect.bisect_right(starts, offset) - 1
+
+    headings: list[Heading] = []
+    code: set[int] = set()
+    for token in _block_tokens(body):
+        kind = token.get("type")
+        if kind == "heading" and "_start" in token:
+            first = line_of(token["_start"])
+            last = line_of(max(token.get("_end", token["_start"]) - 1, token["_start"]))
+            text = " ".join(token.get("text", "").split())
+            headings.append(Heading(first, token["attrs"]["level"], text, last))
+        elif kind == "block_code" and "_start" in token:
+            first = line_of(token["_start"])
+            last = line_of(max(token["_end"] - 1, token["_start"]))
+            code.update(range(first, last + 1))
+    return tuple(headings), frozenset(code)
+
+
+def _tasks(lines: tuple[str, ...], body_start: int, code: frozenset[int]) -> tuple[Task, ...]:
+    found: list[Task] = []
+    for number in range(body_start, len(lines) + 1):
+        if number in code:
+            continue
+        m = _TASK.match(lines[number - 1])
+        if not m:
+            continue
+        text = m["text"]
+        due = _first(_TASKS_DUE, text)
+        completed = _first(_TASKS_DONE, text)
+        for field_match in _DATAVIEW_FIELD.finditer(text):
+            key = field_match["key"].strip().lower()
+            value = field_match["value"].strip()
+            if key == "due" and due is None:
+                due = value
+            elif key == "completion" and completed is None:
+                completed = value
+        description = _DATAVIEW_FIELD.sub("", _TASKS_SIGNIFIERS.sub("", text))
+        found.append(Task(number, m["status"], " ".join(description.split()), due, completed))
+    return tuple(found)
+
+
+def _first(pattern: re.Pattern[str], text: str) -> str | None:
+    m = pattern.search(text)
+    return m.group(1) if m else None
+
+
+# --------------------------------------------------------------------------------------------
+# Parsing a file
+
+
+def decode(raw: bytes) -> str | None:
+    """UTF-8 text with any BOM removed; ``None`` when the bytes are not UTF-8."""
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return None
+
+
+def split_lines(text: str) -> tuple[str, ...]:
+    """Split on ``\\r\\n``, ``\\r`` or ``\\n`` only, as editors number lines."""
+    parts = _NEWLINE.split(text)
+    if parts and parts[-1] == "":
+        parts.pop()
+    return tuple(parts)
+
+
+def parse_note(path: str, raw: bytes) -> Note:
+    """Parse a file's bytes into a Note. Never raises for any input."""
+    text = decode(raw)
+    if text is None:
+        if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+            return _unreadable(path, raw, 1, 1, "file is UTF-16 text; save it as UTF-8")
+        try:
+            bad = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            bad_at = exc.start
+        else:  # pragma: no cover - decode() would have succeeded
+            bad_at = len(bad)
+        line = raw.count(b"\n", 0, bad_at) + 1
+        column = bad_at - (raw.rfind(b"\n", 0, bad_at) + 1) + 1
+        message = f"file is not valid UTF-8 (byte {bad_at + 1}); save it as UTF-8"
+        return _unreadable(path, raw, line, column, message)
+    if "\x00" in text:
+        # Binary content (or UTF-16 read as bytes): nothing to parse as Markdown.
+        text = text.replace("\x00", "")
+    lines = split_lines(text)
+    return parse_lines(path, lines)
+
+
+def _unreadable(path: str, raw: bytes, line: int, column: int, message: str) -> Note:
+    latin = raw[:65536].decode("latin-1")
+    return Note(
+        path=path,
+        lines=split_lines(raw.decode("latin-1")),
+        frontmatter=None,
+        has_frontmatter=False,
+        frontmatter_kind="none",
+        key_lines={},
+        body_start=1,
+        problems=(("VT002", line, column, message),),
+        maybe_interview=bool(_MAYBE_INTERVIEW.search(latin)),
+        readable=False,
+    )
+
+
+def parse_lines(path: str, lines: tuple[str, ...]) -> Note:
+    problems: list[ParseProblem] = []
+    frontmatter: Mapping[str, Any] | None = None
+    key_lines: dict[str, int] = {}
+    kind = "none"
+    body_start = 1
+    maybe_interview = False
+
+    if lines and _FENCE_OPEN.match(lines[0]):
+        close = next((i for i in range(1, len(lines)) if _FENCE_OPEN.match(lines[i])), None)
+        if close is None:
+            kind = "unclosed"
+            problems.append(
+                ("VT004", 1, 1, "front matter opened with --- on line 1 is never closed")
+            )
+            maybe_interview = any(_MAYBE_INTERVIEW.search(t) for t in lines[:50])
+        else:
+            body_start = close + 2
+            yaml_text = "\n".join(lines[1:close])
+            try:
+                data, key_lines, more = _load_yaml(yaml_text, 2)
+            except _FrontMatterError as exc:
+                kind = "invalid"
+                problems.append(("VT001", exc.line, exc.column, exc.message))
+                maybe_interview = bool(_MAYBE_INTERVIEW.search(yaml_text))
+            else:
+                problems.extend(more)
+                if data is None:
+                    kind, frontmatter = "mapping", {}
+                elif isinstance(data, dict):
+                    kind = "mapping"
+                    frontmatter = {str(k): v for k, v in data.items()}
+                else:
+                    kind = "not-a-mapping"
+    return Note(
+        path=path,
+        lines=lines,
+        frontmatter=frontmatter,
+        has_frontmatter=kind not in ("none", "unclosed"),
+        frontmatter_kind=kind,
+        key_lines=key_lines,
+        body_start=body_start,
+        problems=tuple(problems),
+        maybe_interview=maybe_interview,
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Reading parsed notes (used by rules and reports)
+
+
+def sections(note: Note, lookup: Mapping[str, str]) -> tuple[Section, ...]:
+    """The note's level-2 sections; ``lookup`` maps normalised headings to canonical names."""
+    from vault_tools.config import normalize_heading
+
+    found: list[Section] = []
+    headings = note.headings
+    last = len(note.lines)
+    for i, heading in enumerate(headings):
+        if heading.level != 2:
+            continue
+        end = last
+        subs: list[Heading] = []
+        for later in headings[i + 1 :]:
+            if later.level <= 2:
+                end = later.line - 1
+                break
+            subs.append(later)
+        found.append(
+            Section(
+                heading=heading,
+                name=lookup.get(normalize_heading(heading.text)),
+                first_line=heading.end_line + 1,
+                last_line=end,
+                subsections=tuple(subs),
+            )
+        )
+    return tuple(found)
+
+
+_HTML_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
+_OBSIDIAN_COMMENT = re.compile(r"%%.*?(?:%%|\Z)", re.DOTALL)
+
+
+def content_lines(note: Note, first: int, last: int) -> Iterator[tuple[int, str]]:
+    """Lines ``first..last`` with HTML and Obsidian comments blanked (code kept verbatim)."""
+    text = "\n".join(note.lines[first - 1 : last])
+    if "<!--" in text or "%%" in text:
+        text = _HTML_COMMENT.sub(lambda m: "\n" * m.group(0).count("\n"), text)
+        text = _OBSIDIAN_COMMENT.sub(lambda m: "\n" * m.group(0).count("\n"), text)
+    for offset, line in enumerate(text.split("\n")):
+        if first + offset <= last:
+            yield first + offset, line
+
+
+_LIST_ITEM = re.compile(r"^[ \t]*(?:>[ \t]?)*[ \t]*(?:[-*+]|\d{1,9}[.)])(?:[ \t]+(?P<text>.*))?$")
+_CHECKBOX = re.compile(r"^\[.\][ \t]+")
+
+
+def list_items(note: Note, first: int, last: int) -> list[tuple[int, str]]:
+    """``(line, text)`` of each list item in a line range, outside code, comments removed."""
+    items: list[tuple[int, str]] = []
+    for number, line in content_lines(note, first, last):
+        if number in note.code_lines:
+            continue
+        m = _LIST_ITEM.match(line)
+        if m and m["text"] and m["text"].strip():
+            items.append((number, _CHECKBOX.sub("", m["text"].strip())))
+    return items
+
+
+def is_list_item(line: str) -> bool:
+    return bool(_LIST_ITEM.match(line))
+
+
+_WIKILINK = re.compile(r"^\[\[(?P<target>[^\]|#^]*)(?:[#^][^\]|]*)?(?:\|(?P<alias>[^\]]*))?\]\]$")
+
+
+def unquoted_wikilink(value: Any) -> str | None:
+    """The link text of a YAML value that is an unquoted ``[[...]]`` (a nested list)."""
+    if (
+        isinstance(value, list)
+        and len(value) == 1
+        and isinstance(value[0], list)
+        and len(value[0]) == 1
+        and isinstance(value[0][0], str)
+    ):
+        return value[0][0]
+    return None
+
+
+def person_name(value: Any) -> str | None:
+    """The person a ``person`` value names: link target's last segment, or the plain text."""
+    inner = unquoted_wikilink(value)
+    if inner is not None:
+        value = f"[[{inner}]]"
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    m = _WIKILINK.match(text)
+    if m:
+        target = m["target"].strip().rstrip("/")
+        text = target.rsplit("/", 1)[-1]
+        if text.lower().endswith(".md"):
+            text = text[:-3]
+        text = text.strip() or (m["alias"] or "").strip()
+    return " ".join(text.split()) or None
+
+
+def person_key(name: str) -> str:
+    return name.casefold()

@@ -1,0 +1,1 @@
+"""Renderers: data in, string out. Nothing here reads files or decides anything."""

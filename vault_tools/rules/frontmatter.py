@@ -1,0 +1,237 @@
+"""VT1xx: front matter keys, their types, values and agreement."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from vault_tools.config import STATUSES
+from vault_tools.dates import parse_cadence, parse_when
+from vault_tools.diagnostics import Finding
+from vault_tools.note import Note, unquoted_wikilink
+from vault_tools.rules.context import RuleContext
+
+DATE_KEYS = ("requested", "date", "thank_you_sent", "last_contact", "follow_up")
+TEXT_KEYS = ("person", "company", "role")
+
+
+def status_of(note: Note) -> str | None:
+    """The note's status, normalised (``Done`` -> ``done``); None when absent or not text."""
+    value = note.get("status")
+    return value.strip().lower() if isinstance(value, str) and value.strip() else None
+
+
+def _missing(note: Note, key: str) -> bool:
+    value = note.get(key)
+    return value is None or (isinstance(value, str) and not value.strip()) or value == []
+
+
+def _where(note: Note, key: str) -> tuple[int, int]:
+    return (note.key_lines[key], 1) if key in note.key_lines else (1, 1)
+
+
+def required_key_missing(note: Note, ctx: RuleContext) -> Iterator[Finding]:
+    """A required key is missing or empty: ``person`` and ``status`` always, ``date`` when the
+    status is ``scheduled`` or ``done``.
+
+    Why: without them the note cannot be placed in the practice: no follow-ups, no index
+    row, no digest entry.
+
+    Example: a done note without ``date``. Fix: ``date: 2026-11-20T15:00``.
+    """
+    if note.frontmatter is None:
+        return
+    required = ["person", "status"]
+    status = status_of(note)
+    if status in ("scheduled", "done"):
+        required.append("date")
+    for key in required:
+        if _missing(note, key):
+            line, column = _where(note, key)
+            reason = f" (required when status is {status})" if key == "date" else ""
+            yield Finding(line, column, f'missing required key "{key}"{reason}')
+
+
+def _is_text(value: Any) -> bool:
+    return isinstance(value, str | int | float) and not isinstance(value, bool)
+
+
+def wrong_type(note: Note, ctx: RuleContext) -> Iterator[Finding]:
+    """A front matter value of the wrong type: a date that is not a date, a text key holding
+    a list, ``keep_in_touch`` that is not a cadence, ``tags`` that are not text.
+
+    Why: reports would silently skip the value (a follow-up never shows, a thank-you looks
+    unsent). Obsidian also shows such a property as a type mismatch.
+
+    Example: ``follow_up: next week``. Fix: ``follow_up: 2026-12-04``.
+    """
+    fm = note.frontmatter
+    if fm is None:
+        return
+    for key in TEXT_KEYS:
+        value = fm.get(key)
+        if value is None or _is_text(value) or unquoted_wikilink(value) is not None:
+            continue
+        line, column = _where(note, key)
+        yield Finding(line, column, f'"{key}" should be text, not {_describe(value)}')
+    for key in DATE_KEYS:
+        value = fm.get(key)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            continue
+        if parse_when(value, ctx.tz) is None:
+            line, column = _where(note, key)
+            example = "2026-11-20T15:00" if key == "date" else "2026-11-20"
+            yield Finding(
+                line, column, f'"{key}" is not a date: {_show(value)} (write it like {example})'
+            )
+    cadence = fm.get("keep_in_touch")
+    if cadence is not None and parse_cadence(cadence) is None:
+        line, column = _where(note, "keep_in_touch")
+        yield Finding(
+            line,
+            column,
+            f'"keep_in_touch" is not a cadence: {_show(cadence)} '
+            "(use days like 60, or 90d, 12w, 3m, or never)",
+        )
+    if "status" in fm and fm["status"] is not None and not isinstance(fm["status"], str):
+        line, column = _where(note, "status")
+        yield Finding(line, column, f'"status" should be text, not {_describe(fm["status"])}')
+    for key in ("tags", "aliases"):
+        value = fm.get(key)
+        if value is None or isinstance(value, str):
+            continue
+        if isinstance(value, list) and all(_is_text(v) for v in value):
+            continue
+        line, column = _where(note, key)
+        yield Finding(line, column, f'"{key}" should be a list of text, not {_describe(value)}')
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, bool):
+        return f"a boolean ({str(value).lower()})"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, int | float):
+        return f"a number ({value})"
+    return repr(value)
+
+
+def _show(value: Any) -> str:
+    text = value if isinstance(value, str) else repr(value)
+    return repr(text[:60] + "…" if len(text) > 60 else text)
+
+
+def invalid_status(note: Note, ctx: RuleContext) -> Iterator[Finding]:
+    """``status`` is not one of planned, requested, scheduled, done, declined, cancelled.
+
+    Why: the status decides which sections are required and which follow-ups are due; an
+    unknown status makes the note drop out of both.
+
+    Example: ``status: waiting``. Fix: ``status: requested`` (a request sent, no answer yet).
+    """
+    value = note.get("status")
+    if not isinstance(value, str) or not value.strip():
+        return
+    if value.strip().lower() not in STATUSES:
+        line, column = _where(note, "status")
+        yield Finding(
+            line,
+            column,
+            f"status {value.strip()!r} is not one of {', '.join(STATUSES)}",
+        )
+
+
+def dates_disagree(note: Note, ctx: RuleContext) -> Iterator[Finding]:
+    """Dates that contradict each other or the status: a thank-you sent before the interview,
+    a ``done`` interview dated in the future, a ``scheduled`` one dated in the past.
+
+    Why: usually a typo in a date or a status not updated after the call; either way the
+    follow-ups computed from it would be wrong.
+
+    Example: ``status: scheduled`` with ``date: 2026-11-02`` when today is 2026-11-27.
+    Fix: ``status: done`` (and write the notes), or correct the date.
+    """
+    fm = note.frontmatter
+    if fm is None:
+        return
+    when = parse_when(fm.get("date"), ctx.tz)
+    if when is None:
+        return
+    status = status_of(note)
+    thanked = parse_when(fm.get("thank_you_sent"), ctx.tz)
+    if thanked is not None and thanked.day < when.day:
+        line, column = _where(note, "thank_you_sent")
+        yield Finding(
+            line,
+            column,
+            f"thank_you_sent {thanked.day} is before the interview date {when.day}",
+        )
+    line, column = _where(note, "date")
+    if status == "done" and when.day > ctx.as_of:
+        yield Finding(line, column, f"status is done but the date {when.day} is in the future")
+    if status == "scheduled" and when.day < ctx.as_of:
+        yield Finding(
+            line,
+            column,
+            f"status is scheduled but the date {when.day} has passed "
+            "(set status: done, or the new date)",
+        )
+
+
+def unquoted_wikilink_key(note: Note, ctx: RuleContext) -> Iterator[Finding]:
+    """A wikilink written in front matter without quotes, such as ``person: [[Jane Doe]]``.
+
+    Why: YAML reads ``[[Jane Doe]]`` as a list inside a list, not a link: Obsidian does not
+    show it as a link and renames do not update it. vault-tools still reads the person.
+
+    Example: ``person: [[Jane Doe]]``. Fix: ``person: "[[Jane Doe]]"``.
+    """
+    fm = note.frontmatter
+    if fm is None:
+        return
+    for key, value in fm.items():
+        values = value if isinstance(value, list) and unquoted_wikilink(value) is None else [value]
+        for item in values:
+            target = unquoted_wikilink(item if item is not value else value)
+            if target is None and isinstance(item, list) and len(item) == 1:
+                target = item[0] if isinstance(item[0], str) and item is not value else None
+            if target is not None:
+                line, column = _where(note, key)
+                yield Finding(
+                    line,
+                    column,
+                    f'unquoted wikilink in "{key}": write {key}: "[[{target}]]"',
+                )
+                break
+
+
+def recommended_key_missing(note: Note, ctx: RuleContext) -> Iterator[Finding]:
+    """A recommended key is missing: ``company`` or ``role``.
+
+    Why: research starts from who the person is and where they work; the index and the
+    digest show both, and grouping by company needs them.
+
+    Example: a note with ``person`` but no ``company``. Fix: ``company: Acme Corp``.
+    """
+    if note.frontmatter is None:
+        return
+    for key in ("company", "role"):
+        if _missing(note, key):
+            yield Finding(*_where(note, key), f'missing recommended key "{key}"')
+
+
+def duplicate_key(note: Note, ctx: RuleContext) -> Iterator[Finding]:
+    """A front matter key written twice.
+
+    Why: YAML tools disagree on which value wins (Obsidian refuses the block); the value
+    you edit may not be the one that counts.
+
+    Example: two ``status:`` lines. Fix: keep one.
+    """
+    yield from (
+        Finding(line, column, message)
+        for code, line, column, message in note.problems
+        if code == "VT107"
+    )

@@ -1,0 +1,110 @@
+"""VT2xx: the sections each stage of the practice requires."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from vault_tools.config import normalize_heading
+from vault_tools.diagnostics import Finding
+from vault_tools.note import Note, Section
+from vault_tools.rules.context import RuleContext, meaningful_lines
+from vault_tools.rules.frontmatter import status_of
+
+
+def _required(note: Note, ctx: RuleContext) -> tuple[str, tuple[str, ...]] | None:
+    status = status_of(note)
+    if status is None or status not in ctx.config.sections:
+        return None
+    return status, tuple(ctx.config.sections[status])
+
+
+def missing_section(note: Note, ctx: RuleContext) -> Iterator[Finding]:
+    """A section the note's status requires is missing.
+
+    Required by status (configurable): planned and requested need Objectives; scheduled
+    adds Research and Questions; done adds Notes, Takeaways, Reflection and Follow-up.
+
+    Why: each stage of an informational interview has its work: know what you want to
+    learn before you ask, research and prepare open questions before the call, and take
+    notes, reflect and follow up after it.
+
+    Example: a done note without ``## Takeaways``. Fix: add ``## Takeaways`` with what you
+    learned. The finding points at the line where the section belongs.
+    """
+    required = _required(note, ctx)
+    if required is None:
+        return
+    status, names = required
+    found = ctx.sections(note)
+    present = {s.name for s in found}
+    order = list(ctx.config.aliases)
+    for name in names:
+        if name in present:
+            continue
+        yield Finding(
+            _insertion_line(note, found, order, name),
+            1,
+            f'missing section "{name}" (required when status is {status})',
+        )
+
+
+def _insertion_line(note: Note, found: tuple[Section, ...], order: list[str], name: str) -> int:
+    """The heading before which ``name`` belongs (in canonical order), else the last line."""
+    rank = order.index(name) if name in order else len(order)
+    for section in found:
+        if section.name in order and order.index(section.name) > rank:
+            return section.line
+    return max(len(note.lines), 1)
+
+
+def empty_section(note: Note, ctx: RuleContext) -> Iterator[Finding]:
+    """A section the note's status requires holds nothing but whitespace, comments
+    (``<!-- -->``, ``%% %%``) or the template's prompt text.
+
+    Why: a heading with nothing under it looks done at a glance but holds no objectives,
+    notes or reflection to act on.
+
+    Example: ``## Reflection`` followed only by ``<!-- What went well? -->``. Fix: write
+    what went well and what to improve.
+    """
+    required = _required(note, ctx)
+    if required is None:
+        return
+    status, names = required
+    by_name: dict[str, list[Section]] = {}
+    for section in ctx.sections(note):
+        if section.name:
+            by_name.setdefault(section.name, []).append(section)
+    for name in names:
+        copies = by_name.get(name)
+        if not copies:
+            continue
+        if not any(meaningful_lines(note, s, ctx) for s in copies):
+            yield Finding(
+                copies[0].line,
+                1,
+                f'section "{name}" is empty (required when status is {status})',
+            )
+
+
+def duplicate_section(note: Note, ctx: RuleContext) -> Iterator[Finding]:
+    """A level-2 section heading that appears twice in one note.
+
+    Why: rules, reports and readers take the first one; what is written under the second
+    is easy to miss.
+
+    Example: two ``## Objectives`` headings. Fix: merge them into one.
+    """
+    seen: dict[str, int] = {}
+    for section in ctx.sections(note):
+        key = section.name or normalize_heading(section.heading.text)
+        if not key:
+            continue
+        if key in seen:
+            yield Finding(
+                section.line,
+                1,
+                f'section "{section.heading.text}" appears twice (first on line {seen[key]})',
+            )
+        else:
+            seen[key] = section.line

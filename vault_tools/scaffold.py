@@ -1,0 +1,169 @@
+"""``new`` and ``init``: create notes and a vault setup, never overwriting anything."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from vault_tools.config import CONFIG_NAME, STATUSES, Config
+from vault_tools.dates import When
+from vault_tools.errors import VaultToolsError
+from vault_tools.linter import TEMPLATE_NAME, builtin_template, template_text
+from vault_tools.note import person_name
+from vault_tools.writes import create_new, inside_vault
+
+_UNSAFE_IN_NAME = re.compile(r'[/\\:*?"<>|\x00-\x1f\x7f]')
+_PLAIN_YAML = re.compile(r"^[^\W\d_][\w .&'()+/,-]*(?<! )$")
+_PLACEHOLDER = re.compile(r'"\{\{(\w+)\}\}"|\{\{(\w+)\}\}')
+
+
+def safe_file_stem(text: str) -> str:
+    """A file name safe on every OS: no ``/ \\ : * ? " < > |``, no control characters."""
+    stem = _UNSAFE_IN_NAME.sub(" ", text)
+    stem = " ".join(stem.split()).strip(" .")
+    return stem[:120].rstrip(" .")
+
+
+def yaml_scalar(value: str) -> str:
+    """A YAML scalar that reads back as exactly ``value`` (as text)."""
+    if value == "":
+        return '""'
+    if _PLAIN_YAML.match(value) and value.lower() not in {"true", "false", "null", "yes", "no"}:
+        return value
+    return json.dumps(value, ensure_ascii=False)
+
+
+@dataclass(frozen=True)
+class NewNote:
+    person: str
+    company: str = ""
+    role: str = ""
+    date: When | None = None
+    status: str = "planned"
+    requested: str = ""
+
+
+def note_file_name(new: NewNote) -> str:
+    stem = safe_file_stem(new.person)
+    if not stem:
+        raise VaultToolsError(f"cannot make a file name from the person {new.person!r}")
+    return f"{new.date.day.isoformat()} {stem}.md" if new.date else f"{stem}.md"
+
+
+def fill_template(template: str, new: NewNote) -> str:
+    """Replace ``{{person}}``-style placeholders; quoted ones stay valid YAML text."""
+    values = {
+        "person": f"[[{new.person}]]",
+        "name": new.person,
+        "title": new.person,
+        "company": new.company,
+        "role": new.role,
+        "status": new.status,
+        "date": new.date.isoformat() if new.date else "",
+        "requested": new.requested,
+    }
+
+    def replace(m: re.Match[str]) -> str:
+        if m.group(1):  # "{{key}}": a quoted YAML value
+            return json.dumps(values.get(m.group(1), ""), ensure_ascii=False)
+        return values.get(m.group(2), "")
+
+    front, sep, body = _split_front(template)
+    if sep:
+
+        def replace_front(m: re.Match[str]) -> str:
+            if m.group(1):
+                return replace(m)
+            return yaml_scalar(values.get(m.group(2), ""))
+
+        front = _PLACEHOLDER.sub(replace_front, front)
+    body = _PLACEHOLDER.sub(lambda m: m.group(0) if m.group(1) else replace(m), body)
+    return front + sep + body
+
+
+def _split_front(text: str) -> tuple[str, str, str]:
+    lines = text.splitlines(keepends=True)
+    if lines and lines[0].rstrip() == "---":
+        for i in range(1, len(lines)):
+            if lines[i].rstrip() == "---":
+                return "".join(lines[: i + 1]), "", "".join(lines[i + 1 :])
+    return "", "", text
+
+
+def create_note(root: Path, config: Config, new: NewNote) -> str:
+    """Write a new interview note from the template; returns its vault-relative path."""
+    name = person_name(new.person) or ""
+    new = NewNote(name, new.company, new.role, new.date, new.status, new.requested)
+    if new.status not in STATUSES:
+        raise VaultToolsError(f"status must be one of {', '.join(STATUSES)}, not {new.status!r}")
+    folder = config.folders[0] if config.folders else ""
+    rel = f"{folder}/{note_file_name(new)}" if folder else note_file_name(new)
+    text = fill_template(template_text(root, config), new)
+    create_new(root, rel, text)
+    return rel
+
+
+DEFAULT_CONFIG = """\
+# vault-tools configuration: every key is optional; the values shown are the defaults.
+# Reference: the "Configuration" section of the vault-tools README.
+
+# timezone = "Europe/Berlin"        # default: the machine's time zone
+
+[interviews]
+folders = ["Interviews"]            # notes under these are interviews; "" is the whole vault
+type = "interview"                  # front matter `type` value that marks an interview
+tag = "interview"                   # front matter tag that marks an interview
+templates = "Templates"             # skipped by checks; `new` uses Templates/Interview.md
+exclude = []                        # globs relative to the vault root, e.g. ["Archive/**"]
+
+[sections]                          # required (non-empty) sections per status
+planned = ["Objectives"]
+requested = ["Objectives"]
+scheduled = ["Objectives", "Research", "Questions"]
+done = ["Objectives", "Research", "Questions", "Notes", "Takeaways", "Reflection", "Follow-up"]
+
+[sections.aliases]                  # extra headings that count as a section
+# Takeaways = ["Lessons"]
+
+[followups]
+thank_you_hours = 24                # the thank-you is due this long after the interview
+nudge_days = 7                      # nudge a request unanswered this many days
+keep_in_touch_days = 90             # default keep-in-touch cadence per person
+horizon_days = 7                    # `followups` lists what is due this many days ahead
+
+[rules]                             # "error", "warning" or "off" per rule code
+# VT301 = "off"
+
+[output]
+index = "Interviews/Index.md"
+followups = "Interviews/Follow-ups.md"
+digests = "Digests"
+"""
+
+
+def init_vault(root: Path, config: Config) -> list[tuple[str, str]]:
+    """Create the config, the interview template and folder; returns (path, what happened)."""
+    done: list[tuple[str, str]] = []
+    for rel, text in (
+        (CONFIG_NAME, DEFAULT_CONFIG),
+        (f"{config.templates or 'Templates'}/{TEMPLATE_NAME}", builtin_template()),
+    ):
+        if (root / rel).exists():
+            done.append((rel, "exists, left as it is"))
+        else:
+            create_new(root, rel, text)
+            done.append((rel, "created"))
+    for folder in config.folders:
+        if not folder:
+            continue
+        target = inside_vault(root, folder)
+        if target.is_dir():
+            done.append((folder + "/", "exists, left as it is"))
+        elif target.exists():
+            done.append((folder + "/", "is a file, not a folder; left as it is"))
+        else:
+            target.mkdir(parents=True)
+            done.append((folder + "/", "created"))
+    return done

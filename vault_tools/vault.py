@@ -1,0 +1,250 @@
+"""Finding the vault root and the notes in it (ignores, templates, dot-folders, excludes)."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from vault_tools.config import CONFIG_NAME, Config
+from vault_tools.errors import VaultToolsError
+from vault_tools.note import Note
+
+ENV_VAR = "VAULT_TOOLS_VAULT"
+GENERATED_BY = "vault-tools"
+
+
+def find_vault_root(explicit: str | os.PathLike[str] | None, cwd: Path | None = None) -> Path:
+    """``--vault``, else ``$VAULT_TOOLS_VAULT``, else the nearest folder holding
+    ``.vault-tools.toml`` or ``.obsidian/`` at or above ``cwd``, else ``cwd``."""
+    given = explicit if explicit else os.environ.get(ENV_VAR) or None
+    if given:
+        root = Path(given).expanduser()
+        where = "--vault" if explicit else f"${ENV_VAR}"
+        if not root.exists():
+            raise VaultToolsError(f"vault not found: {root} (from {where})")
+        if not root.is_dir():
+            raise VaultToolsError(f"vault is not a folder: {root} (from {where})")
+        return root.resolve()
+    start = (cwd or Path.cwd()).resolve()
+    for folder in (start, *start.parents):
+        if (folder / CONFIG_NAME).is_file() or (folder / ".obsidian").is_dir():
+            return folder
+    return start
+
+
+@dataclass(frozen=True)
+class Listing:
+    """The note files of a vault (relative ``/`` paths) and folders that could not be read."""
+
+    paths: tuple[str, ...]
+    unreadable: tuple[tuple[str, str], ...] = ()
+
+
+def _glob_regex(pattern: str) -> re.Pattern[str]:
+    pattern = pattern.strip().replace("\\", "/").strip("/")
+    out = []
+    i = 0
+    while i < len(pattern):
+        if pattern.startswith("**/", i):
+            out.append("(?:.*/)?")
+            i += 3
+        elif pattern.startswith("**", i):
+            out.append(".*")
+            i += 2
+        elif pattern[i] == "*":
+            out.append("[^/]*")
+            i += 1
+        elif pattern[i] == "?":
+            out.append("[^/]")
+            i += 1
+        else:
+            out.append(re.escape(pattern[i]))
+            i += 1
+    # A pattern naming a folder excludes everything under it.
+    return re.compile("^" + "".join(out) + "(?:/.*)?$")
+
+
+@lru_cache(maxsize=64)
+def _compiled(patterns: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
+    return tuple(_glob_regex(p) for p in patterns if p.strip())
+
+
+def is_under(path: str, folder: str) -> bool:
+    """Whether a relative ``/`` path lies under ``folder`` (``""`` is the whole vault)."""
+    folder = folder.strip("/")
+    return folder == "" or path == folder or path.startswith(folder + "/")
+
+
+def output_paths(config: Config) -> tuple[str, ...]:
+    return (config.index_path, config.followups_path)
+
+
+def is_skipped(path: str, config: Config) -> bool:
+    """Dot-folders, the templates folder, the tool's outputs and ``exclude`` globs."""
+    parts = path.split("/")
+    if any(part.startswith(".") for part in parts[:-1]):
+        return True
+    if config.templates and is_under(path, config.templates):
+        return True
+    if path in output_paths(config):
+        return True
+    return any(rx.match(path) for rx in _compiled(tuple(config.exclude)))
+
+
+def list_notes(root: Path, config: Config) -> Listing:
+    """Every ``.md`` file of the vault that is not skipped, sorted. Symlinked folders are not
+    followed (no loops, nothing outside the vault); unreadable folders are reported."""
+    found: list[str] = []
+    unreadable: list[tuple[str, str]] = []
+    stack = [""]
+    while stack:
+        rel_dir = stack.pop()
+        try:
+            with os.scandir(root / rel_dir if rel_dir else root) as entries:
+                for entry in entries:
+                    rel = f"{rel_dir}/{entry.name}" if rel_dir else entry.name
+                    try:
+                        if entry.is_dir(follow_symlinks=False):
+                            if not entry.name.startswith("."):
+                                stack.append(rel)
+                        elif (
+                            entry.name.lower().endswith(".md")
+                            and _is_note_file(root, entry)
+                            and not is_skipped(rel, config)
+                        ):
+                            found.append(rel)
+                    except OSError as exc:
+                        unreadable.append((rel, exc.strerror or str(exc)))
+        except OSError as exc:
+            unreadable.append((rel_dir or ".", exc.strerror or str(exc)))
+    return Listing(tuple(sorted(found)), tuple(sorted(unreadable)))
+
+
+def _is_note_file(root: Path, entry: os.DirEntry[str]) -> bool:
+    if not entry.is_symlink():
+        return entry.is_file(follow_symlinks=False)
+    # A symlinked file counts only when it resolves to a file inside the vault.
+    try:
+        target = Path(entry.path).resolve(strict=True)
+    except (OSError, RuntimeError):
+        return False
+    return target.is_file() and target.is_relative_to(root.resolve())
+
+
+def select_paths(root: Path, config: Config, arguments: Iterable[str]) -> Listing:
+    """The notes named on the command line: files, or folders to search (as pre-commit passes
+    them). Paths are relative to the working directory and must lie inside the vault."""
+    everything: Listing | None = None
+    chosen: set[str] = set()
+    resolved_root = root.resolve()
+    for argument in arguments:
+        target = Path(argument).expanduser()
+        absolute = (target if target.is_absolute() else Path.cwd() / target).resolve()
+        if not absolute.exists():
+            raise VaultToolsError(f"no such file or folder: {argument}")
+        if not absolute.is_relative_to(resolved_root):
+            raise VaultToolsError(f"{argument} is outside the vault {root}")
+        rel = absolute.relative_to(resolved_root).as_posix()
+        if absolute.is_dir():
+            if everything is None:
+                everything = list_notes(root, config)
+            chosen.update(p for p in everything.paths if is_under(p, "" if rel == "." else rel))
+        elif rel.lower().endswith(".md") and not is_skipped(rel, config):
+            chosen.add(rel)
+    unreadable = everything.unreadable if everything else ()
+    return Listing(tuple(sorted(chosen)), unreadable)
+
+
+def read_note_bytes(root: Path, rel: str) -> bytes:
+    return (root / rel).read_bytes()
+
+
+# --------------------------------------------------------------------------------------------
+# Which parsed notes are interviews
+
+
+def _tags(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        for part in re.split(r"[,\s]+", value):
+            if part:
+                yield part
+    elif isinstance(value, list | tuple):
+        for item in value:
+            if isinstance(item, str):
+                yield from _tags(item)
+
+
+def has_tag(frontmatter: Mapping[str, Any], tag: str) -> bool:
+    """Front matter ``tags`` (or ``tag``) holds ``tag``, or a nested tag under it."""
+    wanted = tag.lstrip("#").casefold()
+    for key in ("tags", "tag"):
+        for found in _tags(frontmatter.get(key)):
+            found = found.lstrip("#").casefold()
+            if found == wanted or found.startswith(wanted + "/"):
+                return True
+    return False
+
+
+def in_interview_folder(path: str, config: Config) -> bool:
+    return any(is_under(path, folder) for folder in config.folders)
+
+
+def is_generated(note: Note) -> bool:
+    return bool(note.get("generated_by") == GENERATED_BY)
+
+
+def is_interview(note: Note, config: Config) -> bool:
+    """SPEC's "which notes are interviews": type, tag (front matter only) or folder."""
+    if in_interview_folder(note.path, config):
+        return not is_generated(note)
+    fm = note.frontmatter
+    if fm is None:
+        return note.maybe_interview
+    kind: Any = fm.get("type")
+    if isinstance(kind, str) and kind.strip().casefold() == config.type.casefold():
+        return True
+    return has_tag(fm, config.tag)
+
+
+# --------------------------------------------------------------------------------------------
+# Reading notes
+
+
+def unreadable_note(path: str, reason: str) -> Note:
+    """A note whose file could not be read: reported (VT005), never a crash."""
+    return Note(
+        path=path,
+        lines=(),
+        frontmatter=None,
+        has_frontmatter=False,
+        frontmatter_kind="none",
+        key_lines={},
+        body_start=1,
+        problems=(("VT005", 1, 1, f"file cannot be read: {reason}"),),
+        maybe_interview=True,
+        readable=False,
+    )
+
+
+def load_note(root: Path, rel: str) -> Note | None:
+    """Read and parse one note; ``None`` when it vanished since it was listed."""
+    from vault_tools.note import parse_note
+
+    try:
+        raw = (root / rel).read_bytes()
+    except FileNotFoundError:
+        return None
+    except IsADirectoryError:
+        return None
+    except OSError as exc:
+        return unreadable_note(rel, exc.strerror or type(exc).__name__)
+    return parse_note(rel, raw)
+
+
+def load_notes(root: Path, paths: Iterable[str]) -> list[Note]:
+    return [note for rel in paths if (note := load_note(root, rel)) is not None]

@@ -1,0 +1,72 @@
+"""Writing files safely: only inside the vault, atomically, never over the user's words."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+
+from vault_tools.errors import VaultToolsError
+
+
+def inside_vault(root: Path, rel: str) -> Path:
+    """The absolute path of ``rel``, refused unless it (and its folders) stay in the vault."""
+    resolved_root = root.resolve()
+    target = (root / rel).resolve()
+    if not target.is_relative_to(resolved_root) or target == resolved_root:
+        raise VaultToolsError(f"refusing to write {rel}: it leads outside the vault {root}")
+    return target
+
+
+def _temp_beside(target: Path) -> tuple[int, str]:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    return tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def create_new(root: Path, rel: str, text: str) -> Path:
+    """Create ``rel`` with ``text``; exit 2 (nothing written) when it already exists.
+
+    The file appears whole or not at all: written to a temporary file, then hard-linked
+    into place, which fails atomically if the name was taken in the meantime.
+    """
+    target = inside_vault(root, rel)
+    if target.exists() or target.is_symlink():
+        raise VaultToolsError(f"{rel} already exists; nothing was written")
+    fd, temp = _temp_beside(target)
+    try:
+        _write_all(fd, text.encode("utf-8"))
+        try:
+            os.link(temp, target)
+        except FileExistsError:
+            raise VaultToolsError(f"{rel} already exists; nothing was written") from None
+        except OSError:
+            # No hard links on this file system: fall back to an exclusive create.
+            try:
+                with open(target, "xb") as handle:
+                    handle.write(text.encode("utf-8"))
+            except FileExistsError:
+                raise VaultToolsError(f"{rel} already exists; nothing was written") from None
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+    return target
+
+
+def replace_atomically(target: Path, text: str) -> None:
+    """Write ``target`` via a temporary file in the same folder and a rename."""
+    fd, temp = _temp_beside(target)
+    try:
+        _write_all(fd, text.encode("utf-8"))
+        os.replace(temp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        raise
