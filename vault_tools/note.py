@@ -630,3 +630,11 @@ def person_name(value: Any) -> str | None:
 
 def person_key(name: str) -> str:
     return name.casefold()
+
+
+def generated_note(meta: Mapping[str, Any], body: str) -> str:
+    """Text of a generated note: YAML front matter (``meta`` in order) and a Markdown body."""
+    front = yaml.safe_dump(
+        dict(meta), sort_keys=False, allow_unicode=True, default_flow_style=False, width=1000
+    )
+    return f"---\n{front}---\n{body if body.endswith(chr(10)) else body + chr(10)}"

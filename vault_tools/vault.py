@@ -248,3 +248,13 @@ def load_note(root: Path, rel: str) -> Note | None:
 
 def load_notes(root: Path, paths: Iterable[str]) -> list[Note]:
     return [note for rel in paths if (note := load_note(root, rel)) is not None]
+
+
+def interview_notes(root: Path, config: Config) -> list[Note]:
+    """Every readable interview note of the vault (what reports work from), by path."""
+    listing = list_notes(root, config)
+    return [
+        note
+        for note in load_notes(root, listing.paths)
+        if note.readable and is_interview(note, config) and not is_generated(note)
+    ]

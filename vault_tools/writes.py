@@ -70,3 +70,34 @@ def replace_atomically(target: Path, text: str) -> None:
         with contextlib.suppress(OSError):
             os.unlink(temp)
         raise
+
+
+def write_generated(root: Path, rel: str, text: str) -> Path:
+    """Write a generated note (index, follow-ups, digest) at ``rel`` inside the vault.
+
+    ``text`` must carry ``generated_by: vault-tools`` in its front matter. An existing file
+    is replaced only when it carries that marker too: a user's own file at that path is
+    left untouched and the command exits 2 with a way out.
+    """
+    from vault_tools.note import parse_note
+    from vault_tools.vault import is_generated
+
+    target = inside_vault(root, rel)
+    if target.is_symlink() or (target.exists() and not target.is_file()):
+        raise VaultToolsError(
+            f"refusing to write {rel}: it is not a regular file; "
+            "choose another path in .vault-tools.toml [output]"
+        )
+    if target.exists():
+        try:
+            existing = parse_note(rel, target.read_bytes())
+        except OSError as exc:
+            raise VaultToolsError(f"cannot read {rel} to check it: {exc.strerror}") from None
+        if not is_generated(existing):
+            raise VaultToolsError(
+                f"refusing to replace {rel}: it was not written by vault-tools "
+                "(no `generated_by: vault-tools` in its front matter). Move it away, or "
+                "choose another path in .vault-tools.toml [output]"
+            )
+    replace_atomically(target, text)
+    return target
