@@ -634,7 +634,8 @@ def person_key(name: str) -> str:
 
 def generated_note(meta: Mapping[str, Any], body: str) -> str:
     """Text of a generated note: YAML front matter (``meta`` in order) and a Markdown body."""
-    front = yaml.safe_dump(
-        dict(meta), sort_keys=False, allow_unicode=True, default_flow_style=False, width=1000
-    )
-    return f"---\n{front}---\n{body if body.endswith(chr(10)) else body + chr(10)}"
+    import frontmatter
+
+    post = frontmatter.Post(body.rstrip("\n"), **dict(meta))
+    text: str = frontmatter.dumps(post, sort_keys=False, width=1000)
+    return text + "\n"
