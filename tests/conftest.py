@@ -1,0 +1,77 @@
+"""Shared fixtures: build a vault from a dict of files, a fixed as-of, and golden updates."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+import pytest
+
+from vault_tools.config import Config
+from vault_tools.linter import lint_note, make_context
+from vault_tools.note import Note, parse_note
+
+AS_OF = dt.date(2026, 11, 27)
+REPO = Path(__file__).resolve().parent.parent
+SAMPLE_VAULT = REPO / "sample_vault"
+CORPUS = REPO.parent / "shared" / "corpus"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        help="rewrite tests/golden/* from the current output instead of comparing",
+    )
+
+
+@pytest.fixture
+def update_golden(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-golden"))
+
+
+@pytest.fixture
+def as_of() -> dt.date:
+    return AS_OF
+
+
+def make_vault(root: Path, files: Mapping[str, str | bytes]) -> Path:
+    """Write ``files`` (relative path -> text or bytes) under ``root``; returns ``root``."""
+    for rel, content in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8", newline="")
+    return root
+
+
+@pytest.fixture
+def vault(tmp_path: Path) -> Callable[[Mapping[str, str | bytes]], Path]:
+    """``vault({"Interviews/a.md": "..."})`` -> the vault's root folder."""
+
+    def build(files: Mapping[str, str | bytes]) -> Path:
+        return make_vault(tmp_path / "vault", files)
+
+    (tmp_path / "vault").mkdir()
+    return build
+
+
+def findings(
+    text: str | bytes,
+    path: str = "Interviews/note.md",
+    config: Config | None = None,
+    as_of: dt.date = AS_OF,
+    root: Path | None = None,
+) -> list[tuple[str, int]]:
+    """A note's text in, its ``(code, line)`` findings out (sorted)."""
+    raw = text if isinstance(text, bytes) else text.encode("utf-8")
+    note: Note = parse_note(path, raw)
+    ctx = make_context(root or Path("/nonexistent-vault"), config or Config(), as_of)
+    return sorted((d.rule, d.line) for d in lint_note(note, ctx))
+
+
+def codes(text: str | bytes, **kwargs: object) -> set[str]:
+    return {code for code, _ in findings(text, **kwargs)}  # type: ignore[arg-type]
