@@ -209,6 +209,8 @@ def init(vault: Path | None, as_of: dt.date | None) -> None:
     """
     from vault_tools.scaffold import init_vault
 
+    if vault is not None and not vault.exists():
+        vault.mkdir(parents=True)  # setting a new vault up is what init is for
     session = Session(vault, as_of)
     for rel, what in init_vault(session.root, session.config):
         click.echo(f"{rel}: {what}")

@@ -234,9 +234,14 @@ def _load_yaml(text: str, first_line: int) -> tuple[Any, dict[str, int], list[Pa
             node = loader.get_single_node()
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
+            reason = exc.problem or exc.context or "invalid YAML"
+            if exc.context and exc.problem:
+                reason = f"{exc.context}, {exc.problem}"
+                if "end of stream" in exc.problem and exc.context_mark:
+                    # An unclosed quote or bracket: point where it opened, not at the end.
+                    mark = exc.context_mark
             line = first_line + (mark.line if mark else 0)
             column = (mark.column + 1) if mark else 1
-            reason = exc.problem or exc.context or "invalid YAML"
             raise _FrontMatterError(
                 line, column, f"front matter is not valid YAML: {reason}"
             ) from None

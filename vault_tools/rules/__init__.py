@@ -23,7 +23,8 @@ class Rule:
 
     @property
     def doc(self) -> str:
-        return inspect.cleandoc(self.check.__doc__ or "")
+        # Docstrings use reST literals; a terminal reads single backticks better.
+        return inspect.cleandoc(self.check.__doc__ or "").replace("``", "`")
 
     @property
     def summary(self) -> str:
