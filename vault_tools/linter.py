@@ -12,9 +12,9 @@ from typing import Any
 
 from vault_tools.config import Config
 from vault_tools.diagnostics import Diagnostic
-from vault_tools.note import Note, parse_note
+from vault_tools.note import Note
 from vault_tools.rules import ALL_RULES, RULES_BY_CODE, Rule
-from vault_tools.rules.context import RuleContext, section_lookup, template_placeholders
+from vault_tools.rules.context import RuleContext, section_lookup
 from vault_tools.vault import is_generated, is_interview
 
 IGNORE_KEY = "vault-tools-ignore"
@@ -37,21 +37,13 @@ def template_text(root: Path, config: Config) -> str:
 
 
 def make_context(root: Path, config: Config, as_of: dt.date) -> RuleContext:
-    lookup = section_lookup(config.aliases)
-    template = parse_note("template", template_text(root, config).encode("utf-8"))
-    placeholders = template_placeholders(template, lookup)
     # The built-in template's prompts count as placeholders in every vault, too.
-    builtin = template_placeholders(parse_note("builtin", builtin_template().encode()), lookup)
-    merged = {
-        name: placeholders.get(name, frozenset()) | builtin.get(name, frozenset())
-        for name in {*placeholders, *builtin}
-    }
     return RuleContext(
         config=config,
         as_of=as_of,
         tz=config.tz,
-        section_lookup=lookup,
-        placeholders=merged,
+        section_lookup=section_lookup(config.aliases),
+        templates=(template_text(root, config), builtin_template()),
     )
 
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from vault_tools.config import Config, normalize_heading
-from vault_tools.note import Note, Section, content_lines, sections
+from vault_tools.note import Note, Section, content_lines, parse_note, sections
 
 
 @dataclass(frozen=True)
@@ -17,11 +18,30 @@ class RuleContext:
     tz: dt.tzinfo | None = None
     #: normalised heading -> canonical section name (aliases included)
     section_lookup: Mapping[str, str] = field(default_factory=dict)
-    #: canonical section -> normalised lines of the template's prompt text
-    placeholders: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    #: the interview templates' texts whose prompts count as empty (vault's, built-in)
+    templates: tuple[str, ...] = ()
+
+    @cached_property
+    def placeholders(self) -> Mapping[str, frozenset[str]]:
+        """Canonical section -> normalised lines of the templates' prompt text.
+
+        Worked out on first use, so a run that lints nothing parses no template.
+        """
+        merged: dict[str, frozenset[str]] = {}
+        for text in self.templates:
+            template = parse_note("template", text.encode("utf-8"))
+            for name, lines in template_placeholders(template, self.section_lookup).items():
+                merged[name] = merged.get(name, frozenset()) | lines
+        return merged
 
     def sections(self, note: Note) -> tuple[Section, ...]:
-        return sections(note, self.section_lookup)
+        # Every rule asks for the same note's sections in turn: remember the last answer.
+        memo = self.__dict__.get("_sections_memo")
+        if memo is not None and memo[0] is note:
+            return memo[1]  # type: ignore[no-any-return]
+        found = sections(note, self.section_lookup)
+        self.__dict__["_sections_memo"] = (note, found)
+        return found
 
 
 def section_lookup(aliases: Mapping[str, tuple[str, ...]]) -> dict[str, str]:
