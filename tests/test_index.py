@@ -169,3 +169,12 @@ def test_text_table_has_a_line_per_note_with_aligned_columns() -> None:
     assert "2026-11-21 thank-you" in lines[3]
     assert lines[3].endswith("Interviews/2026-11-20 Jane Doe.md")
     assert lines[2].index("Interviews/") == lines[3].index("Interviews/")
+
+
+def test_declined_and_cancelled_notes_add_no_contact() -> None:
+    declined = note(
+        "Interviews/2026-11-02 David.md",
+        "person: David Okafor\nstatus: declined\nlast_contact: 2026-11-02",
+    )
+    (row,) = report(declined).rows
+    assert (row.status, row.last_contact, row.next_due) == ("declined", None, None)
