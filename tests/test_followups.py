@@ -477,3 +477,37 @@ def test_follow_up_json_has_spec_keys_in_order() -> None:
     item = FollowUp("task", "Interviews/a.md", "A", None, "Call", None)
     assert list(item.to_json()) == ["kind", "path", "person", "due", "overdue_days", "title"]
     assert dataclasses.replace(item, due=AS_OF, overdue_days=0).to_json()["due"] == "2026-11-27"
+
+
+def test_an_offset_timestamp_counts_in_the_vaults_time_zone() -> None:
+    # 23:30 UTC is already the next day in Berlin: the thank-you is due the day after that.
+    late = note("Interviews/a.md", "person: Jane\nstatus: done\ndate: 2026-11-20T23:30:00+00:00")
+    found = items(late, config=Config(timezone="Europe/Berlin"))
+    assert brief(of_kind(found, "thank-you")) == [("thank-you", "Jane", "2026-11-22")]
+
+
+@pytest.mark.parametrize(
+    "front",
+    [
+        "person: [1, 2]\nstatus: done\ndate: 2026-11-20",
+        "person: {a: 1}\nstatus: 7\nrequested: 2026-11-01",
+        "person: Jane\nstatus: requested\nrequested: 2026-02-30",
+        "person: Jane\nstatus: done\ndate: tomorrow\nthank_you_sent: yes",
+        "person: Jane\nstatus: done\ndate: 2026-11-20\nkeep_in_touch: 999999999999d",
+        "person: Jane\nstatus: done\ndate: 9999-12-31\nfollow_up: 9999-12-31",
+        "person: Jane\nstatus: [done]\nfollow_up: [2026-11-30]",
+        "person:\nstatus:\n",
+    ],
+)
+def test_odd_values_never_crash(front: str) -> None:
+    odd = note("Interviews/odd.md", front, "## Follow-up\n- [ ] X [due:: 2026-13-45]\n- [x]\n")
+    for found in (items(odd), items(odd, config=Config(nudge_days=10**9, thank_you_hours=10**9))):
+        assert all(
+            i.kind in ("thank-you", "nudge", "follow-up", "task", "keep-in-touch") for i in found
+        )
+
+
+def test_a_horizon_past_the_end_of_the_calendar_lists_everything() -> None:
+    far = note("Interviews/a.md", "person: A\nstatus: planned\nfollow_up: 9999-12-31")
+    ctx = make_context(Path("/nonexistent-vault"), Config(), AS_OF)
+    assert len(due_followups([far], ctx, AS_OF, 10**12)) == 1

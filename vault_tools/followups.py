@@ -100,7 +100,7 @@ class FollowUpReport:
     @property
     def until(self) -> dt.date:
         """The last due day the report lists (unless ``include_all``)."""
-        return self.as_of + dt.timedelta(days=self.horizon_days)
+        return add_days(self.as_of, self.horizon_days) or dt.date.max
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -142,6 +142,14 @@ def followup_tasks(note: Note, ctx: RuleContext) -> list[Task]:
     return [task for task in note.tasks if any(a <= task.line <= b for a, b in ranges)]
 
 
+def add_days(day: dt.date, days: int) -> dt.date | None:
+    """``day`` plus ``days``; ``None`` past the end of the calendar (``keep_in_touch: 10**9``)."""
+    try:
+        return day + dt.timedelta(days=days)
+    except OverflowError:
+        return None
+
+
 def _date(note: Note, key: str, ctx: RuleContext) -> dt.date | None:
     return parse_date(note.get(key), ctx.tz)
 
@@ -161,7 +169,7 @@ def thank_you_due(note: Note, ctx: RuleContext) -> dt.date | None:
     day = interview_day(note, ctx)
     if status_of(note) != "done" or day is None:
         return None
-    return day + dt.timedelta(days=math.ceil(ctx.config.thank_you_hours / 24))
+    return add_days(day, math.ceil(ctx.config.thank_you_hours / 24))
 
 
 def thank_you_shown(note: Note, ctx: RuleContext) -> tuple[bool, dt.date | None]:
@@ -251,7 +259,9 @@ def _nudge(note: Note, ctx: RuleContext, as_of: dt.date, person: str) -> list[Fo
     requested = _date(note, "requested", ctx)
     if status_of(note) != "requested" or requested is None:
         return []
-    due = requested + dt.timedelta(days=ctx.config.nudge_days)
+    due = add_days(requested, ctx.config.nudge_days)
+    if due is None:
+        return []
     title = f"Nudge{' ' + person if person else ''}: no reply since {requested}"
     return [_item("nudge", note, person, due, title, as_of, note.key_line("requested"))]
 
@@ -337,7 +347,9 @@ def _keep_in_touch(
         if cadence == NEVER:
             continue
         person = person_of(latest) or ""
-        due = last + dt.timedelta(days=cadence)
+        due = add_days(last, cadence)
+        if due is None:  # a cadence beyond the calendar: never due
+            continue
         title = f"Keep in touch with {person} (last contact {last})"
         line = latest.key_line("keep_in_touch")
         items.append(_item("keep-in-touch", latest, person, due, title, as_of, line))
@@ -382,7 +394,7 @@ def due_followups(
 ) -> list[FollowUp]:
     """The items a report lists: due on or before ``as_of + horizon_days`` (every item with
     ``include_all``), and undated tasks always, after every dated item."""
-    until = as_of + dt.timedelta(days=horizon_days)
+    until = add_days(as_of, horizon_days) or dt.date.max
     return [
         item
         for item in all_followups(notes, ctx, as_of)
