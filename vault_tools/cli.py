@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -45,6 +46,28 @@ class WhenParam(click.ParamType):  # type: ignore[type-arg]
         if when is None:
             self.fail(f"{value!r} is not a date; write 2026-11-27 or 2026-11-27T15:00", param, ctx)
         return when
+
+
+class DurationParam(click.ParamType):  # type: ignore[type-arg]
+    name = "DURATION"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        from vault_tools.dates import parse_duration_days
+
+        if isinstance(value, int):
+            return value
+        days = parse_duration_days(str(value))
+        if days is None:
+            self.fail(f"{value!r} is not a duration; write it like 7d, 2w or 1m", param, ctx)
+        return days
+
+
+def use_color(stream: Any, environ: Mapping[str, str]) -> bool:
+    """Colour only on a terminal, and never when ``NO_COLOR`` is set (https://no-color.org)."""
+    if environ.get("NO_COLOR", ""):
+        return False
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
 
 
 def vault_options(func: F) -> F:
@@ -262,6 +285,151 @@ def new(
         NewNote(person, company, role, when, chosen, requested),
     )
     click.echo(rel)
+
+
+@cli.command(context_settings=CONTEXT_SETTINGS)
+@vault_options
+@click.option(
+    "--horizon",
+    type=DurationParam(),
+    default=None,
+    help="List items due up to this far after as-of: 7d, 2w, 1m (default: 7d, or "
+    "[followups] horizon_days in .vault-tools.toml).",
+)
+@click.option("--all", "include_all", is_flag=True, help="List every item, whatever its due date.")
+@click.option(
+    "--quiet", is_flag=True, help="Print nothing at all when nothing is due (for cron jobs)."
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "md", "json", "ics"]),
+    default="text",
+    show_default=True,
+    help="text: grouped lines; md: an Obsidian note; json: machine-readable; ics: a calendar "
+    "of to-dos.",
+)
+@click.option(
+    "--write",
+    is_flag=True,
+    help="Write the md report into the vault (default Interviews/Follow-ups.md, "
+    "[output] followups) instead of printing it.",
+)
+@user_errors
+def followups(
+    vault: Path | None,
+    as_of: dt.date | None,
+    horizon: int | None,
+    include_all: bool,
+    quiet: bool,
+    output_format: str,
+    write: bool,
+) -> None:
+    """What is overdue and due soon: thank-yous, nudges, preparation, follow-ups, open
+    Follow-up tasks and keep-in-touch reminders.
+
+    Lists items due on or before as-of plus the horizon, overdue first; undated tasks last.
+
+    \b
+    Examples:
+      vault-tools followups --vault ~/Notes --as-of 2026-11-27
+      vault-tools followups --horizon 2w --format json
+      vault-tools followups --format ics > followups.ics   # subscribe from a calendar app
+      vault-tools followups --quiet                        # daily cron: mail only when due
+      vault-tools followups --write                        # Interviews/Follow-ups.md
+    """
+    from vault_tools.followups import followups_report
+    from vault_tools.linter import make_context
+    from vault_tools.render import followups as render
+    from vault_tools.vault import interview_notes
+
+    session = Session(vault, as_of)
+    ctx = make_context(session.root, session.config, session.as_of)
+    days = session.config.horizon_days if horizon is None else horizon
+    notes = interview_notes(session.root, session.config)
+    report = followups_report(notes, ctx, session.as_of, days, include_all)
+    if write:
+        meta = {"type": "followups", "as_of": session.as_of}
+        _write_note(session, session.config.followups_path, meta, render.render_markdown(report))
+        if not (quiet and not report.items):
+            click.echo(f"wrote {session.config.followups_path}", err=True)
+        return
+    if quiet and not report.items:
+        return
+    if output_format == "text":
+        output = render.render_text(report, color=use_color(sys.stdout, os.environ))
+    elif output_format == "md":
+        meta = {"type": "followups", "as_of": session.as_of}
+        output = _note_text(meta, render.render_markdown(report))
+    elif output_format == "json":
+        output = render.render_json(report)
+    else:
+        output = render.render_ics(report)
+    click.echo(output, nl=False)
+
+
+@cli.command(context_settings=CONTEXT_SETTINGS)
+@vault_options
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "md", "json", "csv"]),
+    default="text",
+    show_default=True,
+    help="text: a table; md: an Obsidian note; json: machine-readable; csv: for spreadsheets.",
+)
+@click.option(
+    "--write",
+    is_flag=True,
+    help="Write the md index into the vault (default Interviews/Index.md, [output] index) "
+    "instead of printing it.",
+)
+@user_errors
+def index(vault: Path | None, as_of: dt.date | None, output_format: str, write: bool) -> None:
+    """One row per interview note: person, company, role, status, dates, the person's last
+    contact and the note's next due follow-up.
+
+    \b
+    Examples:
+      vault-tools index --vault ~/Notes
+      vault-tools index --format csv > interviews.csv
+      vault-tools index --write                            # Interviews/Index.md
+    """
+    from vault_tools.index_report import index_rows
+    from vault_tools.linter import make_context
+    from vault_tools.render import index as render
+    from vault_tools.vault import interview_notes
+
+    session = Session(vault, as_of)
+    ctx = make_context(session.root, session.config, session.as_of)
+    report = index_rows(interview_notes(session.root, session.config), ctx, session.as_of)
+    meta = {"type": "index"}
+    if write:
+        _write_note(session, session.config.index_path, meta, render.render_markdown(report))
+        click.echo(f"wrote {session.config.index_path}", err=True)
+        return
+    output = {
+        "text": render.render_text,
+        "md": lambda r: _note_text(meta, render.render_markdown(r)),
+        "json": render.render_json,
+        "csv": render.render_csv,
+    }[output_format](report)
+    click.echo(output, nl=False)
+
+
+def _note_text(meta: Mapping[str, Any], body: str) -> str:
+    """A generated note: ``generated_by: vault-tools`` first, then ``meta``, then ``body``."""
+    from vault_tools.note import generated_note
+    from vault_tools.vault import GENERATED_BY
+
+    return generated_note({"generated_by": GENERATED_BY, **meta}, body)
+
+
+def _write_note(session: Session, rel: str, meta: Mapping[str, Any], body: str) -> None:
+    """Write a generated note: atomically, inside the vault, never over a user's own file."""
+    from vault_tools.writes import write_generated
+
+    write_generated(session.root, rel, _note_text(meta, body))
 
 
 def main() -> None:

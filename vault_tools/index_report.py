@@ -1,0 +1,125 @@
+"""The interview index: one row per interview note, with its next due follow-up.
+
+Pure: interview notes in, an ``IndexReport`` out. (``index.py`` is reserved for the
+incremental cache.)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from vault_tools.dates import When, parse_date, parse_when
+from vault_tools.followups import (
+    FollowUp,
+    all_followups,
+    contact_key,
+    last_contacts,
+    next_due_by_path,
+    person_of,
+)
+from vault_tools.note import Note
+from vault_tools.rules.context import RuleContext
+from vault_tools.rules.frontmatter import status_of
+
+#: Column names, in the order every format shows them.
+COLUMNS = (
+    "path",
+    "person",
+    "company",
+    "role",
+    "status",
+    "date",
+    "requested",
+    "thank_you_sent",
+    "last_contact",
+    "next_due",
+)
+
+
+@dataclass(frozen=True)
+class IndexRow:
+    """What the index shows of one interview note.
+
+    ``last_contact`` is the person's last contact over all their notes (SPEC's derivation),
+    ``next_due`` the note's earliest-due follow-up item (undated tasks last), whatever the
+    horizon.
+    """
+
+    path: str
+    person: str | None
+    company: str | None
+    role: str | None
+    status: str | None
+    date: When | None
+    requested: dt.date | None
+    thank_you_sent: dt.date | None
+    last_contact: dt.date | None
+    next_due: FollowUp | None
+
+    def to_json(self) -> dict[str, Any]:
+        def day(value: dt.date | None) -> str | None:
+            return value.isoformat() if value else None
+
+        return {
+            "path": self.path,
+            "person": self.person,
+            "company": self.company,
+            "role": self.role,
+            "status": self.status,
+            "date": self.date.isoformat() if self.date else None,
+            "requested": day(self.requested),
+            "thank_you_sent": day(self.thank_you_sent),
+            "last_contact": day(self.last_contact),
+            "next_due": (
+                {
+                    "kind": self.next_due.kind,
+                    "due": day(self.next_due.due),
+                    "title": self.next_due.title,
+                }
+                if self.next_due
+                else None
+            ),
+        }
+
+
+@dataclass(frozen=True)
+class IndexReport:
+    rows: tuple[IndexRow, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"version": 1, "notes": [row.to_json() for row in self.rows]}
+
+
+def _text(value: Any) -> str | None:
+    """A text property as shown: strings trimmed, numbers as written, anything else absent."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, str | int | float):
+        return str(value).strip() or None
+    return None
+
+
+def index_rows(notes: Iterable[Note], ctx: RuleContext, as_of: dt.date) -> IndexReport:
+    """One row per interview note (declined and cancelled included), by path."""
+    chosen = sorted((n for n in notes if n.readable), key=lambda n: n.path)
+    contacts = last_contacts(chosen, ctx)
+    next_due = next_due_by_path(all_followups(chosen, ctx, as_of))
+    rows = [
+        IndexRow(
+            path=note.path,
+            person=person_of(note),
+            company=_text(note.get("company")),
+            role=_text(note.get("role")),
+            status=status_of(note),
+            date=parse_when(note.get("date"), ctx.tz),
+            requested=parse_date(note.get("requested"), ctx.tz),
+            thank_you_sent=parse_date(note.get("thank_you_sent"), ctx.tz),
+            last_contact=contacts.get(contact_key(note)),
+            next_due=next_due.get(note.path),
+        )
+        for note in chosen
+    ]
+    return IndexReport(tuple(rows))

@@ -1,0 +1,152 @@
+"""Output formats of ``vault-tools followups``: text, md, json, ics."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Callable
+
+from vault_tools.followups import FollowUp, FollowUpReport
+from vault_tools.note import person_key
+from vault_tools.render.markdown import wikilink
+
+#: Longest title the text format pads to; longer titles push the path further right.
+TITLE_WIDTH = 56
+ICS_PRODID = "-//vault-tools//Interview follow-ups//EN"
+
+
+def groups(report: FollowUpReport) -> list[tuple[str, list[FollowUp]]]:
+    """The report's items as (heading, items): Overdue, Due soon, Later (only with ``--all``),
+    No date; empty groups left out."""
+    named: dict[str, list[FollowUp]] = {"Overdue": [], "Due soon": [], "Later": [], "No date": []}
+    for item in report.items:
+        if item.due is None:
+            named["No date"].append(item)
+        elif item.due < report.as_of:
+            named["Overdue"].append(item)
+        elif item.due <= report.until:
+            named["Due soon"].append(item)
+        else:
+            named["Later"].append(item)
+    return [(name, items) for name, items in named.items() if items]
+
+
+def when_text(item: FollowUp) -> str:
+    """``6 days overdue``, ``due today``, ``in 3 days``, or ``no date``."""
+    days = item.overdue_days
+    if days is None:
+        return "no date"
+    if days == 0:
+        return "due today"
+    count = abs(days)
+    unit = "day" if count == 1 else "days"
+    return f"{count} {unit} overdue" if days > 0 else f"in {count} {unit}"
+
+
+def _scope(report: FollowUpReport) -> str:
+    if report.include_all:
+        return f"as of {report.as_of}, every item"
+    return f"as of {report.as_of}, due through {report.until}"
+
+
+def render_text(report: FollowUpReport, color: bool = False) -> str:
+    """Grouped lines: due date, how late, person, what to do, and the note's path.
+
+    ``color`` adds ANSI colours (the caller decides: a terminal, and ``NO_COLOR`` unset).
+    """
+    style: Callable[..., str]
+    if color:
+        import click
+
+        style = click.style
+    else:
+
+        def style(text: str, **_: object) -> str:
+            return text
+
+    if not report.items:
+        return f"Nothing to follow up ({_scope(report)}).\n"
+    person_width = max(len(item.person) for item in report.items)
+    title_width = min(max(len(item.title) for item in report.items), TITLE_WIDTH)
+    lines = [f"Follow-ups {_scope(report)}"]
+    colours = {"Overdue": "red", "Due soon": "yellow"}
+    for heading, items in groups(report):
+        lines.append("")
+        lines.append(style(f"{heading} ({len(items)})", bold=True, fg=colours.get(heading)))
+        for item in items:
+            due = item.due.isoformat() if item.due else "no date".ljust(10)
+            when = (when_text(item) if item.due else "").ljust(15)
+            if item.overdue:
+                when = style(when, fg="red")
+            elif item.overdue_days == 0:
+                when = style(when, fg="yellow")
+            path = style(item.path, dim=True)
+            lines.append(
+                f"  {due}  {when}  {item.person.ljust(person_width)}  "
+                f"{item.title.ljust(title_width)}  {path}".rstrip()
+            )
+    return "\n".join(lines) + "\n"
+
+
+def render_markdown(report: FollowUpReport) -> str:
+    """The body of an Obsidian note: grouped list items with a wikilink to each source note.
+
+    Plain list items, not checkboxes, so task plugins do not count the report's lines as
+    tasks of their own.
+    """
+    lines = ["# Follow-ups", "", f"Follow-ups {_scope(report)}."]
+    if not report.items:
+        lines += ["", "Nothing to follow up."]
+    for heading, items in groups(report):
+        lines += ["", f"## {heading}", ""]
+        for item in items:
+            due = f"**{item.due}** ({when_text(item)})" if item.due else "No date"
+            who = f"{item.person} · " if item.person else ""
+            lines.append(f"- {due} · {who}{item.title} · {wikilink(item.path)}")
+    return "\n".join(lines) + "\n"
+
+
+def render_json(report: FollowUpReport) -> str:
+    return json.dumps(report.to_json(), indent=2, ensure_ascii=False) + "\n"
+
+
+def uid(item: FollowUp) -> str:
+    """A UID that stays the same while the item's kind, person and note (and, for a task,
+    its text) do, so a subscribed calendar updates the to-do instead of adding another."""
+    parts = [item.kind, person_key(item.person), item.path]
+    if item.key:
+        parts.append(item.key)
+    digest = hashlib.sha1("|".join(parts).encode("utf-8")).hexdigest()
+    return f"{digest}@vault-tools"
+
+
+def render_ics(report: FollowUpReport) -> str:
+    """An RFC 5545 calendar: one all-day VTODO (DUE as a date) per dated item.
+
+    Undated tasks are left out (a to-do without a day has no place in a calendar). DTSTAMP
+    is midnight UTC of as-of, so the same vault and as-of give byte-identical output. A
+    calendar app subscribes to the file: ``vault-tools followups --format ics > followups.ics``.
+    """
+    from icalendar import Calendar, Todo
+
+    stamp = dt.datetime.combine(report.as_of, dt.time(0, 0), tzinfo=dt.UTC)
+    calendar = Calendar()
+    calendar.add("prodid", ICS_PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("x-wr-calname", "Interview follow-ups")
+    for item in report.items:
+        if item.due is None:
+            continue
+        todo = Todo()
+        todo.add("uid", uid(item))
+        todo.add("dtstamp", stamp)
+        todo.add("due", item.due)
+        todo.add("summary", item.title)
+        todo.add("description", f"{item.kind} · {item.person or 'no person'} · {item.path}")
+        todo.add("categories", [item.kind])
+        todo.add("status", "NEEDS-ACTION")
+        calendar.add_component(todo)
+    data: bytes = calendar.to_ical()
+    return data.decode("utf-8")

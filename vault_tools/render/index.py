@@ -1,0 +1,114 @@
+"""Output formats of ``vault-tools index``: text (a table), md, json, csv."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from vault_tools.index_report import IndexReport, IndexRow
+from vault_tools.render.markdown import table_cell, wikilink
+
+HEADERS = (
+    "Date",
+    "Status",
+    "Person",
+    "Company",
+    "Role",
+    "Requested",
+    "Thank-you",
+    "Last contact",
+    "Next due",
+    "Path",
+)
+
+CSV_COLUMNS = (
+    "path",
+    "person",
+    "company",
+    "role",
+    "status",
+    "date",
+    "requested",
+    "thank_you_sent",
+    "last_contact",
+    "next_due_kind",
+    "next_due_date",
+    "next_due_title",
+)
+
+
+def _next_due(row: IndexRow, with_title: bool) -> str:
+    item = row.next_due
+    if item is None:
+        return ""
+    due = item.due.isoformat() if item.due else "no date"
+    return f"{due} {item.kind}: {item.title}" if with_title else f"{due} {item.kind}"
+
+
+def _cells(row: IndexRow, with_title: bool = True) -> list[str]:
+    """The row as a table shows it (one line per cell; the path comes last)."""
+    values = [
+        row.date.isoformat().replace("T", " ") if row.date else "",
+        row.status or "",
+        row.person or "",
+        row.company or "",
+        row.role or "",
+        row.requested.isoformat() if row.requested else "",
+        row.thank_you_sent.isoformat() if row.thank_you_sent else "",
+        row.last_contact.isoformat() if row.last_contact else "",
+        _next_due(row, with_title),
+        row.path,
+    ]
+    return [" ".join(value.split()) for value in values]
+
+
+def render_text(report: IndexReport) -> str:
+    """A plain table, columns padded to their widest cell; the next due item as its day and
+    kind (the other formats add its title)."""
+    if not report.rows:
+        return "No interview notes.\n"
+    table = [list(HEADERS), *(_cells(row, with_title=False) for row in report.rows)]
+    widths = [max(len(line[i]) for line in table) for i in range(len(HEADERS))]
+    table.insert(1, ["-" * width for width in widths])
+    return "".join(
+        "  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)).rstrip()
+        + "\n"
+        for line in table
+    )
+
+
+def render_markdown(report: IndexReport) -> str:
+    """The body of an Obsidian note: a table with a wikilink to each interview note."""
+    headers = ["Note", *HEADERS[:-1]]
+    lines = [
+        "# Interview index",
+        "",
+        f"{len(report.rows)} interview note{'s' if len(report.rows) != 1 else ''}.",
+        "",
+        "| " + " | ".join(headers) + " |",
+        "|" + "|".join("---" for _ in headers) + "|",
+    ]
+    for row in report.rows:
+        cells = [wikilink(row.path, in_table=True)] + [table_cell(c) for c in _cells(row)[:-1]]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def render_json(report: IndexReport) -> str:
+    return json.dumps(report.to_json(), indent=2, ensure_ascii=False) + "\n"
+
+
+def render_csv(report: IndexReport) -> str:
+    """RFC 4180 CSV with a header row; values keep their commas, quotes and newlines."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(CSV_COLUMNS)
+    for row in report.rows:
+        data = row.to_json()
+        due = data.pop("next_due") or {}
+        writer.writerow(
+            [data[key] or "" for key in CSV_COLUMNS[:9]]
+            + [due.get("kind") or "", due.get("due") or "", due.get("title") or ""]
+        )
+    return buffer.getvalue()
