@@ -15,15 +15,101 @@ import datetime as dt
 import random
 from pathlib import Path
 
-FIRST = "Ana Jane Marcus Priya Tobias Leonie Karim Sofia Jonas Mei Omar Clara Felix Elena Rahul Greta Tom Henrik Lukas David".split()
-LAST = "Souza Doe Lee Nair Schmidt Wagner Haddad Rossi Weber Chen Farouk Martins Braun Petrova Mehta Nilsson Becker Larsen Müller Okafor".split()
-COMPANIES = ["Acme Corp", "Kiezkorb", "Beta GmbH", "Northwind", "Kite Insurance", "Globex", "Initech", "Umbrella Health"]
-ROLES = ["Staff Data Engineer", "Product Analyst", "Engineering Manager", "Data Scientist", "Analytics Lead", "Platform Engineer"]
-WORDS = (
-    "data team pipeline model analyst platform product career question growth learning mentor "
-    "stakeholder dashboard warehouse streaming contract quality ownership roadmap hiring remote "
-    "onboarding metric experiment review feedback strategy ownership culture budget"
-).split()
+FIRST = [
+    "Ana",
+    "Jane",
+    "Marcus",
+    "Priya",
+    "Tobias",
+    "Leonie",
+    "Karim",
+    "Sofia",
+    "Jonas",
+    "Mei",
+    "Omar",
+    "Clara",
+    "Felix",
+    "Elena",
+    "Rahul",
+    "Greta",
+    "Tom",
+    "Henrik",
+    "Lukas",
+    "David",
+]
+LAST = [
+    "Souza",
+    "Doe",
+    "Lee",
+    "Nair",
+    "Schmidt",
+    "Wagner",
+    "Haddad",
+    "Rossi",
+    "Weber",
+    "Chen",
+    "Farouk",
+    "Martins",
+    "Braun",
+    "Petrova",
+    "Mehta",
+    "Nilsson",
+    "Becker",
+    "Larsen",
+    "Müller",
+    "Okafor",
+]
+COMPANIES = [
+    "Acme Corp",
+    "Kiezkorb",
+    "Beta GmbH",
+    "Northwind",
+    "Kite Insurance",
+    "Globex",
+    "Initech",
+    "Umbrella Health",
+]
+ROLES = [
+    "Staff Data Engineer",
+    "Product Analyst",
+    "Engineering Manager",
+    "Data Scientist",
+    "Analytics Lead",
+    "Platform Engineer",
+]
+WORDS = [
+    "data",
+    "team",
+    "pipeline",
+    "model",
+    "analyst",
+    "platform",
+    "product",
+    "career",
+    "question",
+    "growth",
+    "learning",
+    "mentor",
+    "stakeholder",
+    "dashboard",
+    "warehouse",
+    "streaming",
+    "contract",
+    "quality",
+    "ownership",
+    "roadmap",
+    "hiring",
+    "remote",
+    "onboarding",
+    "metric",
+    "experiment",
+    "review",
+    "feedback",
+    "strategy",
+    "ownership",
+    "culture",
+    "budget",
+]
 OPEN = ["How", "What", "Why", "Which", "Tell me about", "Where", "When"]
 CLOSED = ["Do", "Is", "Can", "Would"]
 STATUSES = ["planned", "requested", "scheduled", "done", "done", "done", "declined", "cancelled"]
@@ -41,7 +127,9 @@ def paragraph(rng: random.Random, sentences: int) -> str:
 def interview(rng: random.Random, as_of: dt.date, index: int) -> tuple[str, str]:
     person = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
     status = rng.choice(STATUSES)
-    day = as_of + dt.timedelta(days=rng.randint(-200, -1) if status != "scheduled" else rng.randint(1, 30))
+    day = as_of + dt.timedelta(
+        days=rng.randint(-200, -1) if status != "scheduled" else rng.randint(1, 30)
+    )
     lines = ["---", "type: interview", f'person: "[[{person}]]"']
     if rng.random() > 0.05:
         lines.append(f"company: {rng.choice(COMPANIES)}")
@@ -74,14 +162,26 @@ def interview(rng: random.Random, as_of: dt.date, index: int) -> tuple[str, str]
                 start = rng.choice(CLOSED) if rng.random() < 0.1 else rng.choice(OPEN)
                 lines.append(f"- {start} {' '.join(rng.choice(WORDS) for _ in range(8))}?")
         elif name == "Reflection":
-            lines += ["### What went well", f"- {sentence(rng)}", "### What to improve", f"- {sentence(rng)}"]
+            lines += [
+                "### What went well",
+                f"- {sentence(rng)}",
+                "### What to improve",
+                f"- {sentence(rng)}",
+            ]
         elif name == "Follow-up":
             lines.append(f"- [x] Send thank-you note ✅ {(day + dt.timedelta(days=1)).isoformat()}")
-            lines.append(f"- [ ] {sentence(rng, 6)} 📅 {(as_of + dt.timedelta(days=rng.randint(-10, 30))).isoformat()}")
+            due = as_of + dt.timedelta(days=rng.randint(-10, 30))
+            lines.append(f"- [ ] {sentence(rng, 6)} 📅 {due.isoformat()}")
         elif name == "Notes":
             lines.append(paragraph(rng, rng.randint(10, 18)))
             if rng.random() < 0.2:
-                lines += ["", "```sql", "select team, count(*) from people group by team;", "## not a heading", "```"]
+                lines += [
+                    "",
+                    "```sql",
+                    "select team, count(*) from people group by team;",
+                    "## not a heading",
+                    "```",
+                ]
             lines.append("")
             lines.append(paragraph(rng, rng.randint(4, 8)))
         else:
@@ -100,25 +200,42 @@ def other(rng: random.Random, as_of: dt.date, index: int) -> tuple[str, str]:
         return f"Daily/{day.year}/{day.isoformat()} {index}.md", text
     if kind == "person":
         person = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
-        return f"People/{person} {index}.md", f"---\ntype: person\ncompany: {rng.choice(COMPANIES)}\n---\n# {person}\n\n{body}\n"
+        return (
+            f"People/{person} {index}.md",
+            f"---\ntype: person\ncompany: {rng.choice(COMPANIES)}\n---\n# {person}\n\n{body}\n",
+        )
     if kind == "project":
-        return f"Projects/p{index % 37}/Note {index}.md", f"# Project note {index}\n\n## Plan\n{body}\n\n- [ ] {sentence(rng, 5)}\n"
-    return f"Clippings/{index % 11}/Clip {index}.md", f"---\nsource: https://example.org/{index}\ntags: [clipping, reading]\n---\n{body}\n"
+        return (
+            f"Projects/p{index % 37}/Note {index}.md",
+            f"# Project note {index}\n\n## Plan\n{body}\n\n- [ ] {sentence(rng, 5)}\n",
+        )
+    return (
+        f"Clippings/{index % 11}/Clip {index}.md",
+        f"---\nsource: https://example.org/{index}\ntags: [clipping, reading]\n---\n{body}\n",
+    )
 
 
-def generate(root: Path, notes: int, seed: int, as_of: dt.date, interview_share: float = 0.35) -> None:
+def generate(
+    root: Path, notes: int, seed: int, as_of: dt.date, interview_share: float = 0.35
+) -> None:
     rng = random.Random(seed)
     (root / ".obsidian").mkdir(parents=True, exist_ok=True)
     (root / ".obsidian" / "app.json").write_text('{"alwaysUpdateLinks": true}\n')
     for index in range(notes):
-        rel, text = interview(rng, as_of, index) if rng.random() < interview_share else other(rng, as_of, index)
+        rel, text = (
+            interview(rng, as_of, index)
+            if rng.random() < interview_share
+            else other(rng, as_of, index)
+        )
         path = root / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("root", type=Path)
     parser.add_argument("--notes", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=1)
