@@ -21,7 +21,21 @@ def inside_vault(root: Path, rel: str) -> Path:
 
 def _temp_beside(target: Path) -> tuple[int, str]:
     target.parent.mkdir(parents=True, exist_ok=True)
-    return tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    # mkstemp makes the file private (0600); a note gets the mode any new file would get,
+    # or keeps the mode of the file it replaces.
+    try:
+        mode = target.stat().st_mode & 0o7777
+    except OSError:
+        mode = 0o666 & ~_umask()
+    os.chmod(temp, mode)
+    return fd, temp
+
+
+def _umask() -> int:
+    current = os.umask(0o022)
+    os.umask(current)
+    return current
 
 
 def _write_all(fd: int, data: bytes) -> None:
