@@ -103,10 +103,47 @@ def user_errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def cache_option(func: F) -> F:
+    """``--no-cache``, for commands that read the notes."""
+    return click.option(
+        "--no-cache",
+        is_flag=True,
+        help="Read and parse every note, ignoring (and not updating) .vault-tools/cache.sqlite.",
+    )(func)
+
+
+def warn(message: str) -> None:
+    click.echo(f"vault-tools: warning: {message}", err=True)
+
+
+class Progress:
+    """A progress bar on stderr for long runs, only when stderr is a terminal."""
+
+    MIN_NOTES = 1000
+
+    def __init__(self) -> None:
+        self._bar: Any = None
+        self._shown = 0
+
+    def __call__(self, done: int, total: int) -> None:
+        if self._bar is None:
+            if total < self.MIN_NOTES or not sys.stderr.isatty():
+                return
+            self._bar = click.progressbar(length=total, label="Reading notes", file=sys.stderr)
+            self._bar.__enter__()
+        self._bar.update(done - self._shown)
+        self._shown = done
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.__exit__(None, None, None)
+            self._bar = None
+
+
 class Session:
     """The vault, its config and as-of, resolved once per command."""
 
-    def __init__(self, vault: Path | None, as_of: dt.date | None) -> None:
+    def __init__(self, vault: Path | None, as_of: dt.date | None, use_cache: bool = True) -> None:
         from vault_tools.config import load_config
         from vault_tools.dates import today_in
         from vault_tools.vault import find_vault_root
@@ -115,6 +152,26 @@ class Session:
         self.config = load_config(self.root)
         self.tz = self.config.tz
         self.as_of = as_of or today_in(self.tz)
+        self.use_cache = use_cache
+
+    def interview_notes(self) -> list[Any]:
+        """Every readable interview note, through the cache; warnings go to stderr."""
+        from vault_tools.engine import load_interview_notes
+        from vault_tools.vault import list_notes
+
+        listing = list_notes(self.root, self.config)
+        for rel, reason in listing.unreadable:
+            warn(f"cannot read {rel}: {reason}")
+        progress = Progress()
+        try:
+            notes, report = load_interview_notes(
+                self.root, self.config, listing, use_cache=self.use_cache, progress=progress
+            )
+        finally:
+            progress.close()
+        for message in report.warnings:
+            warn(message)
+        return notes
 
 
 @click.group(context_settings=CONTEXT_SETTINGS)
@@ -143,6 +200,7 @@ def cli() -> None:
     help="text: path:line:col lines; json: machine-readable; github: Actions annotations.",
 )
 @click.option("--strict", is_flag=True, help="Exit 1 on warnings too, not only on errors.")
+@cache_option
 @user_errors
 def check(
     paths: tuple[str, ...],
@@ -150,6 +208,7 @@ def check(
     as_of: dt.date | None,
     output_format: str,
     strict: bool,
+    no_cache: bool,
 ) -> None:
     """Lint interview notes: required keys and sections for each status, dates, questions.
 
@@ -162,20 +221,33 @@ def check(
       vault-tools check --format json --as-of 2026-11-27
       vault-tools check "Interviews/2026-11-20 Jane Doe.md"
     """
-    from vault_tools.linter import lint, make_context
+    from vault_tools.engine import check_vault
     from vault_tools.render import check as render
-    from vault_tools.vault import list_notes, load_notes, select_paths
+    from vault_tools.vault import list_notes, select_paths
 
-    session = Session(vault, as_of)
+    session = Session(vault, as_of, use_cache=not no_cache)
     listing = (
         select_paths(session.root, session.config, paths)
         if paths
         else list_notes(session.root, session.config)
     )
     for rel, reason in listing.unreadable:
-        click.echo(f"vault-tools: warning: cannot read {rel}: {reason}", err=True)
-    ctx = make_context(session.root, session.config, session.as_of)
-    result = lint(load_notes(session.root, listing.paths), ctx)
+        warn(f"cannot read {rel}: {reason}")
+    progress = Progress()
+    try:
+        result, run = check_vault(
+            session.root,
+            session.config,
+            session.as_of,
+            listing,
+            whole_vault=not paths,
+            use_cache=session.use_cache,
+            progress=progress,
+        )
+    finally:
+        progress.close()
+    for message in run.warnings:
+        warn(message)
     output = {
         "text": render.render_text,
         "json": render.render_json,
@@ -315,6 +387,7 @@ def new(
     help="Write the md report into the vault (default Interviews/Follow-ups.md, "
     "[output] followups) instead of printing it.",
 )
+@cache_option
 @user_errors
 def followups(
     vault: Path | None,
@@ -324,6 +397,7 @@ def followups(
     quiet: bool,
     output_format: str,
     write: bool,
+    no_cache: bool,
 ) -> None:
     """What is overdue and due soon: thank-yous, nudges, preparation, follow-ups, open
     Follow-up tasks and keep-in-touch reminders.
@@ -341,12 +415,11 @@ def followups(
     from vault_tools.followups import followups_report
     from vault_tools.linter import make_context
     from vault_tools.render import followups as render
-    from vault_tools.vault import interview_notes
 
-    session = Session(vault, as_of)
+    session = Session(vault, as_of, use_cache=not no_cache)
     ctx = make_context(session.root, session.config, session.as_of)
     days = session.config.horizon_days if horizon is None else horizon
-    notes = interview_notes(session.root, session.config)
+    notes = session.interview_notes()
     report = followups_report(notes, ctx, session.as_of, days, include_all)
     if write:
         meta = {"type": "followups", "as_of": session.as_of}
@@ -384,8 +457,11 @@ def followups(
     help="Write the md index into the vault (default Interviews/Index.md, [output] index) "
     "instead of printing it.",
 )
+@cache_option
 @user_errors
-def index(vault: Path | None, as_of: dt.date | None, output_format: str, write: bool) -> None:
+def index(
+    vault: Path | None, as_of: dt.date | None, output_format: str, write: bool, no_cache: bool
+) -> None:
     """One row per interview note: person, company, role, status, dates, the person's last
     contact and the note's next due follow-up.
 
@@ -398,11 +474,10 @@ def index(vault: Path | None, as_of: dt.date | None, output_format: str, write: 
     from vault_tools.index_report import index_rows
     from vault_tools.linter import make_context
     from vault_tools.render import index as render
-    from vault_tools.vault import interview_notes
 
-    session = Session(vault, as_of)
+    session = Session(vault, as_of, use_cache=not no_cache)
     ctx = make_context(session.root, session.config, session.as_of)
-    report = index_rows(interview_notes(session.root, session.config), ctx, session.as_of)
+    report = index_rows(session.interview_notes(), ctx, session.as_of)
     meta = {"type": "index"}
     if write:
         _write_note(session, session.config.index_path, meta, render.render_markdown(report))

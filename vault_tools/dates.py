@@ -5,7 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
 
 _DATE_RE = re.compile(
     r"^(?P<date>\d{4}-\d{2}-\d{2})"
@@ -168,6 +171,8 @@ def today_in(tz: dt.tzinfo | None) -> dt.date:
 
 def load_zone(name: str) -> ZoneInfo:
     """A ZoneInfo by IANA name; raises ValueError with a readable reason."""
+    from zoneinfo import ZoneInfo
+
     try:
         return ZoneInfo(name)
     except (ValueError, KeyError, OSError):

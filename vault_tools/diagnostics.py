@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-import enum
 from dataclasses import dataclass
 
-
-class Severity(enum.Enum):
-    ERROR = "error"
-    WARNING = "warning"
-    OFF = "off"
+SEVERITIES = ("error", "warning", "off")
 
 
 @dataclass(frozen=True, order=True)
@@ -35,6 +30,15 @@ class Diagnostic:
     severity: str
     message: str
 
+    def to_row(self) -> list[object]:
+        """Compact form for the cache (the path is the row's key)."""
+        return [self.line, self.column, self.rule, self.severity, self.message]
+
+    @classmethod
+    def from_row(cls, path: str, row: list[object]) -> Diagnostic:
+        line, column, rule, severity, message = row
+        return cls(path, int(line), int(column), str(rule), str(severity), str(message))  # type: ignore[call-overload]
+
     def to_json(self) -> dict[str, object]:
         return {
             "path": self.path,
@@ -44,3 +48,14 @@ class Diagnostic:
             "severity": self.severity,
             "message": self.message,
         }
+
+
+@dataclass(frozen=True)
+class LintResult:
+    """What ``check`` found: how many interview notes it checked, and the diagnostics."""
+
+    notes_checked: int
+    diagnostics: tuple[Diagnostic, ...]
+
+    def count(self, severity: str) -> int:
+        return sum(1 for d in self.diagnostics if d.severity == severity)

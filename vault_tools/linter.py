@@ -5,35 +5,18 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from vault_tools.config import Config
-from vault_tools.diagnostics import Diagnostic
+from vault_tools.diagnostics import Diagnostic, LintResult
 from vault_tools.note import Note
 from vault_tools.rules import ALL_RULES, RULES_BY_CODE, Rule
 from vault_tools.rules.context import RuleContext, section_lookup
+from vault_tools.templates import builtin_template, template_text
 from vault_tools.vault import is_generated, is_interview
 
 IGNORE_KEY = "vault-tools-ignore"
-TEMPLATE_NAME = "Interview.md"
-
-
-def builtin_template() -> str:
-    return resources.files("vault_tools.templates").joinpath(TEMPLATE_NAME).read_text("utf-8")
-
-
-def template_text(root: Path, config: Config) -> str:
-    """The vault's ``<templates>/Interview.md`` when it exists and reads, else the built-in."""
-    if config.templates:
-        candidate = root / config.templates / TEMPLATE_NAME
-        try:
-            return candidate.read_bytes().decode("utf-8-sig")
-        except (OSError, UnicodeDecodeError):
-            pass
-    return builtin_template()
 
 
 def make_context(root: Path, config: Config, as_of: dt.date) -> RuleContext:
@@ -58,15 +41,6 @@ def ignored_codes(note: Note) -> frozenset[str]:
 
 def severity_of(rule: Rule, config: Config) -> str:
     return config.rules.get(rule.code, rule.severity)
-
-
-@dataclass(frozen=True)
-class LintResult:
-    notes_checked: int
-    diagnostics: tuple[Diagnostic, ...]
-
-    def count(self, severity: str) -> int:
-        return sum(1 for d in self.diagnostics if d.severity == severity)
 
 
 def lint_note(note: Note, ctx: RuleContext) -> list[Diagnostic]:

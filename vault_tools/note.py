@@ -15,8 +15,7 @@ from typing import Any, ClassVar
 
 import yaml
 
-#: Bumped whenever the parse result changes shape or meaning (invalidates caches).
-PARSER_VERSION = 1
+from vault_tools import PARSER_VERSION  # noqa: F401  (re-exported: the parser's version)
 
 #: Findings the parser itself makes (codes VT001, VT002, VT004, VT107), as (code, line, col, msg).
 ParseProblem = tuple[str, int, int, str]

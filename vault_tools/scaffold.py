@@ -10,8 +10,8 @@ from pathlib import Path
 from vault_tools.config import CONFIG_NAME, STATUSES, Config
 from vault_tools.dates import When
 from vault_tools.errors import VaultToolsError
-from vault_tools.linter import TEMPLATE_NAME, builtin_template, template_text
 from vault_tools.note import person_name
+from vault_tools.templates import TEMPLATE_NAME, builtin_template, template_text
 from vault_tools.writes import create_new, inside_vault
 
 _UNSAFE_IN_NAME = re.compile(r'[/\\:*?"<>|\x00-\x1f\x7f]')

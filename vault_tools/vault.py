@@ -5,14 +5,16 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from vault_tools.config import CONFIG_NAME, Config
 from vault_tools.errors import VaultToolsError
-from vault_tools.note import Note
+
+if TYPE_CHECKING:  # the parser is imported only when a note is parsed
+    from vault_tools.note import Note
 
 ENV_VAR = "VAULT_TOOLS_VAULT"
 GENERATED_BY = "vault-tools"
@@ -37,12 +39,20 @@ def find_vault_root(explicit: str | os.PathLike[str] | None, cwd: Path | None = 
     return start
 
 
+#: A file's identity for the cache: (modification time in ns, size in bytes).
+Stat = tuple[int, int]
+
+
 @dataclass(frozen=True)
 class Listing:
-    """The note files of a vault (relative ``/`` paths) and folders that could not be read."""
+    """The note files of a vault (relative ``/`` paths) and folders that could not be read.
+
+    ``stats`` holds each listed file's (mtime_ns, size) when the walk could read it.
+    """
 
     paths: tuple[str, ...]
     unreadable: tuple[tuple[str, str], ...] = ()
+    stats: Mapping[str, Stat] = field(default_factory=dict)
 
 
 def _glob_regex(pattern: str) -> re.Pattern[str]:
@@ -100,34 +110,48 @@ def list_notes(root: Path, config: Config) -> Listing:
     """Every ``.md`` file of the vault that is not skipped, sorted. Symlinked folders are not
     followed (no loops, nothing outside the vault); unreadable folders are reported."""
     found: list[str] = []
+    stats: dict[str, Stat] = {}
     unreadable: list[tuple[str, str]] = []
+    # The walk prunes dot-folders and the templates folder as it goes; per file, only the
+    # outputs and the exclude globs are left to test (cheap: this runs for every file).
+    templates = config.templates.strip("/")
+    outputs = set(output_paths(config))
+    excludes = _compiled(tuple(config.exclude))
+    base = os.fspath(root)
     stack = [""]
     while stack:
         rel_dir = stack.pop()
         try:
-            with os.scandir(root / rel_dir if rel_dir else root) as entries:
+            with os.scandir(os.path.join(base, rel_dir) if rel_dir else base) as entries:
                 for entry in entries:
-                    rel = f"{rel_dir}/{entry.name}" if rel_dir else entry.name
+                    name = entry.name
+                    rel = f"{rel_dir}/{name}" if rel_dir else name
                     try:
                         if entry.is_dir(follow_symlinks=False):
-                            if not entry.name.startswith("."):
+                            if not name.startswith(".") and rel != templates:
                                 stack.append(rel)
                         elif (
-                            entry.name.lower().endswith(".md")
+                            name[-3:].lower() == ".md"
+                            and rel not in outputs
+                            and not (excludes and any(rx.match(rel) for rx in excludes))
                             and _is_note_file(root, entry)
-                            and not is_skipped(rel, config)
                         ):
+                            info = entry.stat()
                             found.append(rel)
+                            stats[rel] = (info.st_mtime_ns, info.st_size)
                     except OSError as exc:
                         unreadable.append((rel, exc.strerror or str(exc)))
         except OSError as exc:
             unreadable.append((rel_dir or ".", exc.strerror or str(exc)))
-    return Listing(tuple(sorted(found)), tuple(sorted(unreadable)))
+    found.sort()
+    return Listing(tuple(found), tuple(sorted(unreadable)), stats)
 
 
 def _is_note_file(root: Path, entry: os.DirEntry[str]) -> bool:
+    if entry.is_file(follow_symlinks=False):
+        return True
     if not entry.is_symlink():
-        return entry.is_file(follow_symlinks=False)
+        return False
     # A symlinked file counts only when it resolves to a file inside the vault.
     try:
         target = Path(entry.path).resolve(strict=True)
@@ -157,7 +181,14 @@ def select_paths(root: Path, config: Config, arguments: Iterable[str]) -> Listin
         elif rel.lower().endswith(".md") and not is_skipped(rel, config):
             chosen.add(rel)
     unreadable = everything.unreadable if everything else ()
-    return Listing(tuple(sorted(chosen)), unreadable)
+    stats: dict[str, Stat] = {}
+    for rel in chosen:
+        try:
+            info = (root / rel).stat()
+        except OSError:
+            continue  # reported when it is read
+        stats[rel] = (info.st_mtime_ns, info.st_size)
+    return Listing(tuple(sorted(chosen)), unreadable, stats)
 
 
 def read_note_bytes(root: Path, rel: str) -> bytes:
@@ -217,6 +248,8 @@ def is_interview(note: Note, config: Config) -> bool:
 
 def unreadable_note(path: str, reason: str) -> Note:
     """A note whose file could not be read: reported (VT005), never a crash."""
+    from vault_tools.note import Note
+
     return Note(
         path=path,
         lines=(),

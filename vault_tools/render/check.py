@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from vault_tools.linter import LintResult
+from vault_tools.diagnostics import LintResult
 
 
 def render_text(result: LintResult) -> str:

@@ -1,0 +1,25 @@
+"""The interview template: the vault's own, or the one that ships with vault-tools."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from vault_tools.config import Config
+
+TEMPLATE_NAME = "Interview.md"
+
+
+def builtin_template() -> str:
+    # Read beside this module (package data): cheaper to import than importlib.resources.
+    return (Path(__file__).parent / TEMPLATE_NAME).read_text("utf-8")
+
+
+def template_text(root: Path, config: Config) -> str:
+    """The vault's ``<templates>/Interview.md`` when it exists and reads, else the built-in."""
+    if config.templates:
+        candidate = root / config.templates / TEMPLATE_NAME
+        try:
+            return candidate.read_bytes().decode("utf-8-sig")
+        except (OSError, UnicodeDecodeError):
+            pass
+    return builtin_template()

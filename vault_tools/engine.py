@@ -1,0 +1,361 @@
+"""Reading a vault's notes through the cache: parse only what changed, in parallel when many.
+
+``check_vault`` and ``interview_notes`` are what commands call. A run diffs the files on
+disk (path, mtime, size) against the cache, parses only new or changed files (in worker
+processes when there are many), re-runs the rules only where the config, as-of or template
+changed, and drops rows of deleted files. Nothing here prints: warnings are returned.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from vault_tools.cache import NoteCache, Row, dump_note
+from vault_tools.config import Config
+from vault_tools.diagnostics import Diagnostic, LintResult
+from vault_tools.templates import builtin_template, template_text
+from vault_tools.vault import Listing, Stat, is_generated, is_interview
+
+if TYPE_CHECKING:
+    from vault_tools.note import Note
+    from vault_tools.rules.context import RuleContext
+
+#: Below this many notes to parse, worker processes cost more than they save.
+PARALLEL_MIN = 400
+CHUNK = 250
+
+Progress = Callable[[int, int], None]  # (notes done, notes to do)
+
+
+@dataclass
+class RunReport:
+    """What a run did besides its result: warnings for stderr, and the work it had."""
+
+    warnings: list[str] = field(default_factory=list)
+    parsed: int = 0  # files read and parsed
+    linted: int = 0  # interview notes the rules ran on
+    reused: int = 0  # notes whose cached lint result was still valid
+
+
+def _digest(*parts: object) -> str:
+    return hashlib.sha1(repr(parts).encode("utf-8", "surrogatepass")).hexdigest()[:20]
+
+
+def selection_key(config: Config) -> str:
+    """Fingerprint of what decides which notes are interviews."""
+    return "s:" + _digest(config.folders, config.type, config.tag, config.templates)
+
+
+def lint_key(root: Path, config: Config, as_of: dt.date) -> str:
+    """Fingerprint of everything a lint result depends on besides the note itself."""
+    settings = {k: v for k, v in asdict(config).items() if k != "source"}
+    templates = (template_text(root, config), builtin_template())
+    return "l:" + _digest(settings, as_of.isoformat(), templates)
+
+
+# --------------------------------------------------------------------------------------------
+# Parsing (in this process or in workers)
+
+_WORKER: dict[str, Any] = {}
+
+
+def _init_worker(root: Path, config: Config, as_of: dt.date | None) -> None:
+    _WORKER.clear()
+    _WORKER.update(root=root, config=config, as_of=as_of, ctx=None)
+
+
+def _context() -> RuleContext | None:
+    if _WORKER["as_of"] is None:
+        return None
+    if _WORKER["ctx"] is None:
+        from vault_tools.linter import make_context
+
+        _WORKER["ctx"] = make_context(_WORKER["root"], _WORKER["config"], _WORKER["as_of"])
+    ctx: RuleContext = _WORKER["ctx"]
+    return ctx
+
+
+@dataclass(frozen=True)
+class Parsed:
+    path: str
+    stat: Stat | None
+    blob: bytes | None  # None: not to be cached (the file could not be read)
+    interview: bool
+    lint: list[list[object]] | None  # diagnostic rows of an interview note, when linting
+    note: Note | None = None  # set when parsed in this process
+
+
+def _parse_one(path: str, stat: Stat | None, keep_note: bool) -> Parsed | None:
+    from vault_tools.linter import lint_note
+    from vault_tools.vault import load_note
+
+    root: Path = _WORKER["root"]
+    config: Config = _WORKER["config"]
+    note = load_note(root, path)
+    if note is None:
+        return None  # vanished since it was listed
+    interview = is_interview(note, config) and not is_generated(note)
+    ctx = _context()
+    lint = None
+    if ctx is not None and interview:
+        lint = [d.to_row() for d in lint_note(note, ctx)]
+    io_error = any(code == "VT005" for code, *_ in note.problems)
+    blob = None if io_error or stat is None else dump_note(note)
+    return Parsed(path, stat, blob, interview, lint, note if keep_note else None)
+
+
+def _parse_chunk(chunk: Sequence[tuple[str, Stat | None]]) -> list[Parsed]:
+    return [p for path, stat in chunk if (p := _parse_one(path, stat, False)) is not None]
+
+
+def _workers() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def _parse_all(
+    root: Path,
+    config: Config,
+    as_of: dt.date | None,
+    todo: Sequence[tuple[str, Stat | None]],
+    progress: Progress | None,
+) -> Iterator[Parsed]:
+    """Parse ``todo``; results come in chunks, in order, as they are ready."""
+    workers = min(_workers(), 4)
+    if len(todo) < PARALLEL_MIN or workers < 2:
+        _init_worker(root, config, as_of)
+        for done, (path, stat) in enumerate(todo, 1):
+            parsed = _parse_one(path, stat, True)
+            if parsed is not None:
+                yield parsed
+            if progress and done % 100 == 0:
+                progress(done, len(todo))
+        return
+
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    method = "fork" if sys.platform.startswith("linux") else "spawn"
+    chunks = [todo[i : i + CHUNK] for i in range(0, len(todo), CHUNK)]
+    with ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=multiprocessing.get_context(method),
+        initializer=_init_worker,
+        initargs=(root, config, as_of),
+    ) as pool:
+        done = 0
+        for results in pool.map(_parse_chunk, chunks):
+            yield from results
+            done += CHUNK
+            if progress:
+                progress(min(done, len(todo)), len(todo))
+
+
+# --------------------------------------------------------------------------------------------
+# What commands call
+
+
+def _open_cache(root: Path, use_cache: bool, report: RunReport) -> NoteCache | None:
+    return NoteCache.open(root, report.warnings) if use_cache else None
+
+
+def snapshot_key(listing: Listing, full: str) -> str | None:
+    """Fingerprint of a whole-vault check: every file's (path, mtime, size) and the lint key.
+
+    ``None`` when a file changed so recently that its mtime cannot be trusted yet.
+    """
+    import time
+
+    from vault_tools.cache import RACY_NS
+
+    newest = time.time_ns() - RACY_NS
+    h = hashlib.sha1(full.encode())
+    for path in listing.paths:
+        stat = listing.stats.get(path)
+        if stat is None or stat[0] > newest:
+            return None
+        h.update(f"{path}\0{stat[0]}\0{stat[1]}\n".encode("utf-8", "surrogateescape"))
+    return h.hexdigest()
+
+
+def _result_json(result: LintResult) -> str:
+    import json
+
+    rows = [[d.path, *d.to_row()] for d in result.diagnostics]
+    return json.dumps([result.notes_checked, rows], ensure_ascii=False)
+
+
+def _result_from_json(text: str) -> LintResult | None:
+    import json
+
+    try:
+        checked, rows = json.loads(text)
+        return LintResult(checked, tuple(Diagnostic.from_row(r[0], r[1:]) for r in rows))
+    except (ValueError, TypeError, IndexError):
+        return None
+
+
+def check_vault(
+    root: Path,
+    config: Config,
+    as_of: dt.date,
+    listing: Listing,
+    *,
+    whole_vault: bool = True,
+    use_cache: bool = True,
+    progress: Progress | None = None,
+) -> tuple[LintResult, RunReport]:
+    """Lint the listed notes, reusing every cached parse and lint result still valid."""
+    report = RunReport()
+    cache = _open_cache(root, use_cache, report)
+    select = selection_key(config)
+    full = lint_key(root, config, as_of)
+    snapshot = snapshot_key(listing, full) if whole_vault and cache is not None else None
+    if cache is not None and snapshot is not None:
+        last = cache.snapshot()
+        if last is not None and last[0] == snapshot:
+            result = _result_from_json(last[1])
+            if result is not None:
+                # Nothing changed since the last whole-vault check: not one note is read.
+                report.reused = len(listing.paths)
+                cache.close()
+                return result, report
+    rows: dict[str, Row] = {}
+    if cache is not None:
+        rows = cache.rows(None if whole_vault else listing.paths)
+
+    diagnostics: list[Diagnostic] = []
+    checked = 0
+    to_parse: list[tuple[str, Stat | None]] = []
+    to_relint: list[str] = []
+    for path in listing.paths:
+        stat = listing.stats.get(path)
+        row = rows.get(path)
+        if row is None or stat is None or not row.fresh(stat):
+            to_parse.append((path, stat))
+        elif row.lint == "null" and row.lint_key == select:
+            report.reused += 1  # known not to be an interview under this config
+        elif row.lint not in (None, "null") and row.lint_key == full:
+            report.reused += 1
+            checked += 1
+            diagnostics.extend(Diagnostic.from_row(path, r) for r in _rows(row.lint))
+        else:
+            to_relint.append(path)
+
+    fresh_lint: list[tuple[str, str, Any]] = []
+    if to_relint and cache is not None:
+        from vault_tools.linter import lint_note, make_context
+
+        ctx = make_context(root, config, as_of)
+        found = dict(cache.notes(to_relint))
+        for path in to_relint:
+            note = found.get(path)
+            if note is None:
+                to_parse.append((path, listing.stats.get(path)))
+                continue
+            if is_interview(note, config) and not is_generated(note):
+                found_here = lint_note(note, ctx)
+                checked += 1
+                report.linted += 1
+                diagnostics.extend(found_here)
+                fresh_lint.append((path, full, [d.to_row() for d in found_here]))
+            else:
+                fresh_lint.append((path, select, None))
+        cache.store_lint(fresh_lint)
+
+    batch: list[tuple[str, Stat, bytes, str | None, Any]] = []
+    for parsed in _parse_all(root, config, as_of, to_parse, progress):
+        report.parsed += 1
+        if parsed.interview:
+            checked += 1
+            report.linted += 1
+            diagnostics.extend(Diagnostic.from_row(parsed.path, r) for r in parsed.lint or [])
+        if cache is not None and parsed.blob is not None and parsed.stat is not None:
+            key, lint = (full, parsed.lint) if parsed.interview else (select, None)
+            batch.append((parsed.path, parsed.stat, parsed.blob, key, lint))
+            if len(batch) >= 500:
+                cache.store(batch)
+                batch = []
+    result = LintResult(checked, tuple(sorted(diagnostics)))
+    if cache is not None:
+        cache.store(batch)
+        if whole_vault:
+            cache.forget(set(rows) - set(listing.paths))
+            cache.save_snapshot(snapshot, _result_json(result))
+        report.warnings.extend(cache.warnings)
+        cache.close()
+    return result, report
+
+
+def _rows(text: str | None) -> list[list[object]]:
+    import json
+
+    value = json.loads(text) if text else []
+    return value if isinstance(value, list) else []
+
+
+def load_interview_notes(
+    root: Path,
+    config: Config,
+    listing: Listing,
+    *,
+    use_cache: bool = True,
+    progress: Progress | None = None,
+) -> tuple[list[Note], RunReport]:
+    """Every readable interview note of the listing, parsed or taken from the cache."""
+    report = RunReport()
+    cache = _open_cache(root, use_cache, report)
+    rows = cache.rows() if cache is not None else {}
+    select = selection_key(config)
+    notes: dict[str, Note] = {}
+    cached: list[str] = []
+    to_parse: list[tuple[str, Stat | None]] = []
+    for path in listing.paths:
+        stat = listing.stats.get(path)
+        row = rows.get(path)
+        if row is None or stat is None or not row.fresh(stat):
+            to_parse.append((path, stat))
+        elif row.lint == "null" and row.lint_key == select:
+            report.reused += 1  # not an interview under this config
+        else:
+            cached.append(path)
+    if cache is not None and cached:
+        found = dict(cache.notes(cached))
+        for path in cached:
+            note = found.get(path)
+            if note is None:
+                to_parse.append((path, listing.stats.get(path)))
+            elif is_interview(note, config) and not is_generated(note):
+                report.reused += 1
+                notes[path] = note
+    batch: list[tuple[str, Stat, bytes, str | None, Any]] = []
+    for parsed in _parse_all(root, config, None, to_parse, progress):
+        report.parsed += 1
+        if parsed.interview:
+            note = parsed.note
+            if note is None and parsed.blob is not None:
+                from vault_tools.cache import load_note_blob
+
+                note = load_note_blob(parsed.blob)
+            if note is not None:
+                notes[parsed.path] = note
+        if cache is not None and parsed.blob is not None and parsed.stat is not None:
+            # No lint result here; record only that a non-interview is not one.
+            key = None if parsed.interview else select
+            batch.append((parsed.path, parsed.stat, parsed.blob, key, None))
+    if cache is not None:
+        cache.store(batch)
+        cache.forget(set(rows) - set(listing.paths))
+        report.warnings.extend(cache.warnings)
+        cache.close()
+    ordered = [notes[p] for p in sorted(notes)]
+    return [n for n in ordered if n.readable], report
