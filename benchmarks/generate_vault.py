@@ -153,7 +153,7 @@ def interview(rng: random.Random, as_of: dt.date, index: int) -> tuple[str, str]
         if rng.random() < 0.03:
             continue  # a missing section now and then
         style = rng.random()
-        if style < 0.1:
+        if style < 0.02:  # setext headings are rare in Obsidian vaults
             lines += [name, "-" * len(name)]
         else:
             lines.append(f"## {name}")

@@ -17,7 +17,6 @@ import os
 import pickle
 import sqlite3
 import time
-import zlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -73,11 +72,11 @@ def parser_id() -> str:
 
 
 def dump_note(note: Note) -> bytes:
-    return zlib.compress(pickle.dumps(note, protocol=pickle.HIGHEST_PROTOCOL), 1)
+    return pickle.dumps(note, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def load_note_blob(blob: bytes) -> Note:
-    note: Note = pickle.loads(zlib.decompress(blob))
+    note: Note = pickle.loads(blob)
     return note
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -250,10 +251,12 @@ def config_from_mapping(data: Mapping[str, Any], path: Path) -> Config:
     )
 
 
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
 def normalize_heading(text: str) -> str:
     """Compare headings ignoring case, surrounding punctuation, emoji and inner spacing."""
-    kept = "".join(ch if ch.isalnum() else " " for ch in text.casefold())
-    return " ".join(kept.split())
+    return _NOT_WORD.sub(" ", text.casefold()).strip()
 
 
 def canonical_section(heading: str, aliases: Mapping[str, tuple[str, ...]]) -> str | None:

@@ -66,9 +66,9 @@ def lint_key(root: Path, config: Config, as_of: dt.date) -> str:
 _WORKER: dict[str, Any] = {}
 
 
-def _init_worker(root: Path, config: Config, as_of: dt.date | None) -> None:
+def _init_worker(root: Path, config: Config, as_of: dt.date | None, caching: bool) -> None:
     _WORKER.clear()
-    _WORKER.update(root=root, config=config, as_of=as_of, ctx=None)
+    _WORKER.update(root=root, config=config, as_of=as_of, ctx=None, caching=caching)
 
 
 def _context() -> RuleContext | None:
@@ -107,7 +107,7 @@ def _parse_one(path: str, stat: Stat | None, keep_note: bool) -> Parsed | None:
     if ctx is not None and interview:
         lint = [d.to_row() for d in lint_note(note, ctx)]
     io_error = any(code == "VT005" for code, *_ in note.problems)
-    blob = None if io_error or stat is None else dump_note(note)
+    blob = None if io_error or stat is None or not _WORKER["caching"] else dump_note(note)
     return Parsed(path, stat, blob, interview, lint, note if keep_note else None)
 
 
@@ -128,11 +128,15 @@ def _parse_all(
     as_of: dt.date | None,
     todo: Sequence[tuple[str, Stat | None]],
     progress: Progress | None,
+    caching: bool,
 ) -> Iterator[Parsed]:
-    """Parse ``todo``; results come in chunks, in order, as they are ready."""
+    """Parse ``todo``; results come in chunks, in order, as they are ready.
+
+    Without ``as_of`` nothing is linted. Without ``caching`` no parse is serialised.
+    """
     workers = min(_workers(), 4)
     if len(todo) < PARALLEL_MIN or workers < 2:
-        _init_worker(root, config, as_of)
+        _init_worker(root, config, as_of, caching)
         for done, (path, stat) in enumerate(todo, 1):
             parsed = _parse_one(path, stat, True)
             if parsed is not None:
@@ -150,7 +154,7 @@ def _parse_all(
         max_workers=workers,
         mp_context=multiprocessing.get_context(method),
         initializer=_init_worker,
-        initargs=(root, config, as_of),
+        initargs=(root, config, as_of, caching),
     ) as pool:
         done = 0
         for results in pool.map(_parse_chunk, chunks):
@@ -273,7 +277,7 @@ def check_vault(
         cache.store_lint(fresh_lint)
 
     batch: list[tuple[str, Stat, bytes, str | None, Any]] = []
-    for parsed in _parse_all(root, config, as_of, to_parse, progress):
+    for parsed in _parse_all(root, config, as_of, to_parse, progress, cache is not None):
         report.parsed += 1
         if parsed.interview:
             checked += 1
@@ -338,7 +342,7 @@ def load_interview_notes(
                 report.reused += 1
                 notes[path] = note
     batch: list[tuple[str, Stat, bytes, str | None, Any]] = []
-    for parsed in _parse_all(root, config, None, to_parse, progress):
+    for parsed in _parse_all(root, config, None, to_parse, progress, True):
         report.parsed += 1
         if parsed.interview:
             note = parsed.note

@@ -225,6 +225,22 @@ def _measure(node: yaml.Node) -> tuple[int, int]:
     return sizes.get(id(node), 1), depth
 
 
+_DEEP_OR_WIDE = re.compile(rf"^[ \t]{{{MAX_YAML_DEPTH}}}|[^\n]{{{2 * MAX_YAML_DEPTH}}}", re.M)
+
+
+def _could_explode(text: str) -> bool:
+    """Whether the YAML could hold aliases or nest deeper than MAX_YAML_DEPTH.
+
+    Nesting that deep needs that many brackets, that much indentation, or a long line of
+    compact ``- - -`` items; aliases need ``*``. Anything else is measured for free.
+    """
+    return (
+        "*" in text
+        or text.count("[") + text.count("{") >= MAX_YAML_DEPTH
+        or _DEEP_OR_WIDE.search(text) is not None
+    )
+
+
 def _load_yaml(text: str, first_line: int) -> tuple[Any, dict[str, int], list[ParseProblem]]:
     """Parse front matter text; returns (data, line of each top-level key, problems)."""
     loader = _Yaml12Loader(text)
@@ -250,7 +266,7 @@ def _load_yaml(text: str, first_line: int) -> tuple[Any, dict[str, int], list[Pa
             ) from None
         if node is None:
             return None, {}, []
-        size, depth = _measure(node)
+        size, depth = _measure(node) if _could_explode(text) else (0, 0)
         if depth > MAX_YAML_DEPTH:
             raise _FrontMatterError(
                 first_line, 1, f"front matter nests deeper than {MAX_YAML_DEPTH} levels"
@@ -363,9 +379,18 @@ def _block_tokens(body: str) -> list[dict[str, Any]]:
 
 
 def _structure(
-    lines: tuple[str, ...], body_start: int
+    lines: tuple[str, ...], body_start: int, fast: bool = True
 ) -> tuple[tuple[Heading, ...], frozenset[int]]:
-    """Top-level headings and code-block lines of the body (1-based file lines)."""
+    """Top-level headings and code-block lines of the body (1-based file lines).
+
+    A line scan answers for most notes; mistune's block parser for the rest.
+    """
+    if fast:
+        from vault_tools.structure import scan_structure
+
+        scanned = scan_structure(lines, body_start)
+        if scanned is not None:
+            return tuple(Heading(*found) for found in scanned[0]), scanned[1]
     body_lines = lines[body_start - 1 :]
     if not body_lines:
         return (), frozenset()
@@ -438,7 +463,7 @@ def decode(raw: bytes) -> str | None:
 
 def split_lines(text: str) -> tuple[str, ...]:
     """Split on ``\\r\\n``, ``\\r`` or ``\\n`` only, as editors number lines."""
-    parts = _NEWLINE.split(text)
+    parts = _NEWLINE.split(text) if "\r" in text else text.split("\n")
     if parts and parts[-1] == "":
         parts.pop()
     return tuple(parts)

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any, TypeVar
 
 from vault_tools.config import Config, normalize_heading
 from vault_tools.note import Note, Section, content_lines, parse_note, sections
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -34,14 +37,20 @@ class RuleContext:
                 merged[name] = merged.get(name, frozenset()) | lines
         return merged
 
+    def memo(self, note: Note, key: object, compute: Callable[[], T]) -> T:
+        """``compute()``, remembered for ``note``: the rules ask for the same note's sections
+        and section contents in turn, so only the last note's answers are kept."""
+        held = self.__dict__.get("_memo")
+        if held is None or held[0] is not note:
+            held = (note, {})
+            self.__dict__["_memo"] = held
+        answers: dict[object, Any] = held[1]
+        if key not in answers:
+            answers[key] = compute()
+        return answers[key]  # type: ignore[no-any-return]
+
     def sections(self, note: Note) -> tuple[Section, ...]:
-        # Every rule asks for the same note's sections in turn: remember the last answer.
-        memo = self.__dict__.get("_sections_memo")
-        if memo is not None and memo[0] is note:
-            return memo[1]  # type: ignore[no-any-return]
-        found = sections(note, self.section_lookup)
-        self.__dict__["_sections_memo"] = (note, found)
-        return found
+        return self.memo(note, "sections", lambda: sections(note, self.section_lookup))
 
 
 def section_lookup(aliases: Mapping[str, tuple[str, ...]]) -> dict[str, str]:
@@ -71,6 +80,12 @@ def meaningful_lines(note: Note, section: Section, ctx: RuleContext) -> list[tup
     Blank lines, HTML and ``%%`` comments, sub-headings, and the template's prompt text
     do not count (SPEC's definition of an empty section).
     """
+    return ctx.memo(
+        note, ("meaningful", section.line), lambda: _meaningful_lines(note, section, ctx)
+    )
+
+
+def _meaningful_lines(note: Note, section: Section, ctx: RuleContext) -> list[tuple[int, str]]:
     placeholder = ctx.placeholders.get(section.name or "", frozenset())
     sub_lines = {line for h in section.subsections for line in range(h.line, h.end_line + 1)}
     kept: list[tuple[int, str]] = []
