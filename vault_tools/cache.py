@@ -222,6 +222,8 @@ class NoteCache:
                 self._trouble(exc)
                 return
             for path, blob in found:
+                if not blob:
+                    continue  # recorded as not an interview, without its parse
                 try:
                     yield path, load_note_blob(blob)
                 except Exception:  # a damaged row: treat as not cached

@@ -107,7 +107,11 @@ def _parse_one(path: str, stat: Stat | None, keep_note: bool) -> Parsed | None:
     if ctx is not None and interview:
         lint = [d.to_row() for d in lint_note(note, ctx)]
     io_error = any(code == "VT005" for code, *_ in note.problems)
-    blob = None if io_error or stat is None or not _WORKER["caching"] else dump_note(note)
+    blob = None
+    if not io_error and stat is not None and _WORKER["caching"]:
+        # A note that is not an interview is cached as "not one" (no parse): only a change
+        # of which notes count as interviews brings it back, and then it is read again.
+        blob = dump_note(note) if interview else b""
     return Parsed(path, stat, blob, interview, lint, note if keep_note else None)
 
 
