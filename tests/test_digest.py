@@ -6,10 +6,20 @@ Pure: notes from text, a fixed as-of, a ``Digest`` out.
 from __future__ import annotations
 
 import datetime as dt
+import textwrap
+from pathlib import Path
 
 import pytest
+from conftest import make_vault
 
+from vault_tools.config import Config
 from vault_tools.dates import date_range, iso_week, last_complete_week, week_period
+from vault_tools.linter import make_context
+from vault_tools.note import Note, parse_note
+from vault_tools.reflection import Reflection, reflection, subsection_kind, takeaways
+from vault_tools.rules.context import RuleContext
+
+AS_OF = dt.date(2026, 11, 27)
 
 # --------------------------------------------------------------------------------------------
 # The period: ISO weeks, their year edges, custom ranges
@@ -101,3 +111,132 @@ def test_a_custom_range_is_labelled_by_its_days() -> None:
     )
     with pytest.raises(ValueError, match="ends"):
         date_range(dt.date(2026, 11, 15), dt.date(2026, 11, 1))
+
+
+# --------------------------------------------------------------------------------------------
+# Reading a note: takeaways, what went well, what to improve
+
+
+def parse(text: str, path: str = "Interviews/note.md") -> Note:
+    return parse_note(path, textwrap.dedent(text).encode("utf-8"))
+
+
+def context(root: Path | None = None, as_of: dt.date = AS_OF) -> RuleContext:
+    return make_context(root or Path("/nonexistent-vault"), Config(), as_of)
+
+
+def test_takeaways_are_the_list_items_without_comments_or_checkboxes() -> None:
+    note = parse(
+        """\
+        ## Key takeaways
+        <!-- The three things you will remember a month from now. -->
+        Intro text beside a list is not a takeaway.
+
+        - Platform teams own the pipelines;
+          analysts own the models.
+        * [x] Data contracts again.
+        1. Test my SQL.
+        %% - a hidden thought %%
+
+        ```
+        - code is not a takeaway
+        ```
+
+        ## Reflection
+        """
+    )
+    assert takeaways(note, context()) == (
+        "Platform teams own the pipelines; analysts own the models.",
+        "Data contracts again.",
+        "Test my SQL.",
+    )
+
+
+def test_takeaways_without_a_list_are_their_paragraphs() -> None:
+    note = parse(
+        """\
+        ## Takeaways
+        Data engineering is as much operations
+        as building.
+
+        Contracts matter.
+        """
+    )
+    assert takeaways(note, context()) == (
+        "Data engineering is as much operations as building.",
+        "Contracts matter.",
+    )
+
+
+def test_empty_or_missing_takeaways_give_nothing() -> None:
+    assert takeaways(parse("## Takeaways\n<!-- fill in -->\n\n## Notes\n- x\n"), context()) == ()
+    assert takeaways(parse("## Notes\n- x\n"), context()) == ()
+
+
+@pytest.mark.parametrize(
+    ("heading", "kind"),
+    [
+        ("What went well", "went well"),
+        ("Went well ✅", "went well"),
+        ("What to improve", "to improve"),
+        ("Improvements", "to improve"),
+        ("What could have gone better", "to improve"),
+        ("What I would do differently", "to improve"),
+        ("Went well, could be better", "to improve"),
+        ("Other thoughts", None),
+    ],
+)
+def test_reflection_subsections_are_found_by_keyword(heading: str, kind: str | None) -> None:
+    assert subsection_kind(heading) == kind
+
+
+def test_reflection_items_by_subsection() -> None:
+    note = parse(
+        """\
+        ## Reflection
+        A line before any subsection belongs to neither.
+        ### What went well
+        <!-- In how you prepared, asked and listened. -->
+        - Asked follow-up questions.
+        #### Details
+        - Let the silences run.
+        ### Other thoughts
+        - Not a went-well item.
+        ### Next time, do differently
+        Talked too much about my own background.
+
+        ## Follow-up
+        - [ ] Send the article
+        """
+    )
+    assert reflection(note, context()) == Reflection(
+        went_well=("Asked follow-up questions.", "Let the silences run."),
+        to_improve=("Talked too much about my own background.",),
+    )
+
+
+def test_reflection_with_level_four_subsections_and_template_prompts(tmp_path: Path) -> None:
+    make_vault(
+        tmp_path,
+        {
+            "Templates/Interview.md": (
+                "## Reflection\n#### Went well\n- What worked?\n#### To improve\n- What not?\n"
+            )
+        },
+    )
+    note = parse(
+        """\
+        ## Retrospective
+        #### Went well
+        - What worked?
+        - Kept to time.
+        #### To improve
+        - What not?
+        """
+    )
+    assert reflection(note, context(tmp_path)) == Reflection(("Kept to time.",), ())
+
+
+def test_a_reflection_of_comments_only_is_empty() -> None:
+    note = parse("## Reflection\n<!-- fill in -->\n### What went well\n%% later %%\n")
+    assert reflection(note, context()) == Reflection()
