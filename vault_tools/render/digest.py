@@ -2,8 +2,8 @@
 
 The pictures are Mermaid blocks, which Obsidian and GitHub draw natively: a ``pie`` of the
 pipeline by status, and an ``xychart-beta`` bar chart of interviews held per week. (The
-``xychart-beta`` keyword needs Mermaid 10.3 or later; the newer ``xychart`` spelling
-would shut out every Mermaid before 11, so the beta keyword it is.)
+``xychart-beta`` keyword needs Mermaid 10.3 or later; the plain ``xychart`` spelling
+only came with later Mermaid 11 releases, so the beta keyword reaches more readers.)
 """
 
 from __future__ import annotations
