@@ -12,12 +12,15 @@ import os
 import sys
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from vault_tools import __version__
 from vault_tools.errors import VaultToolsError
+
+if TYPE_CHECKING:
+    from vault_tools.dates import Period
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -462,7 +465,7 @@ def index(vault: Path | None, as_of: dt.date | None, output_format: str, write: 
 def digest(
     vault: Path | None,
     as_of: dt.date | None,
-    week: Any,
+    week: Period | None,
     since: dt.date | None,
     until: dt.date | None,
     output_format: str,
