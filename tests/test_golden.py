@@ -17,6 +17,8 @@ CASES = {
     "check.json": ["check", "--as-of", "2026-11-27", "--format", "json"],
     "check.github": ["check", "--as-of", "2026-11-27", "--format", "github"],
     "rules.txt": ["rules"],
+    "digest.md": ["digest", "--as-of", "2026-11-27"],
+    "digest.json": ["digest", "--as-of", "2026-11-27", "--format", "json"],
 }
 
 
@@ -42,3 +44,29 @@ def test_sample_vault_shows_every_rule_firing_beside_clean_notes() -> None:
     assert fired == {r.code for r in ALL_RULES} - {"VT005"}
     with_findings = {d["path"] for d in payload["diagnostics"]}
     assert payload["notes_checked"] - len(with_findings) >= 8  # several clean notes
+
+
+def test_sample_vault_digest_tells_the_weeks_story() -> None:
+    import json
+
+    payload = json.loads((GOLDEN / "digest.json").read_text(encoding="utf-8"))
+    assert payload["period"]["label"] == "2026-W47"
+    assert [(i["person"], i["date"]) for i in payload["interviews"]] == [
+        ("Ana Souza", "2026-11-18"),
+        ("Karim Haddad", "2026-11-19"),
+        ("Jane Doe", "2026-11-20"),
+    ]
+    assert payload["recurring_improvements"] == [
+        {
+            "text": "Talked too much about my own background.",
+            "path": "Interviews/2026-11-20 Jane Doe.md",
+            "seen_before_in": ["Interviews/2026-10-21 Ana Souza.md"],
+        }
+    ]
+    # Jane's thank-you is the one missing; Sofia, Elena and Jonas were asked that week.
+    assert payload["stats"] == {
+        "interviews_held": 3,
+        "requests_sent": 3,
+        "thank_you_on_time": 2,
+        "thank_you_due": 3,
+    }

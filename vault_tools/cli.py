@@ -12,12 +12,15 @@ import os
 import sys
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from vault_tools import __version__
 from vault_tools.errors import VaultToolsError
+
+if TYPE_CHECKING:
+    from vault_tools.dates import Period
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -46,6 +49,20 @@ class WhenParam(click.ParamType):  # type: ignore[type-arg]
         if when is None:
             self.fail(f"{value!r} is not a date; write 2026-11-27 or 2026-11-27T15:00", param, ctx)
         return when
+
+
+class WeekParam(click.ParamType):  # type: ignore[type-arg]
+    name = "WEEK"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        from vault_tools.dates import Period, iso_week
+
+        if isinstance(value, Period):
+            return value
+        try:
+            return iso_week(str(value))
+        except ValueError as exc:
+            self.fail(str(exc), param, ctx)
 
 
 class DurationParam(click.ParamType):  # type: ignore[type-arg]
@@ -489,6 +506,97 @@ def index(
         "json": render.render_json,
         "csv": render.render_csv,
     }[output_format](report)
+    click.echo(output, nl=False)
+
+
+@cli.command(context_settings=CONTEXT_SETTINGS)
+@vault_options
+@click.option(
+    "--week",
+    type=WeekParam(),
+    default=None,
+    help="The ISO week to digest, like 2026-W47 (default: the last complete week, Monday to "
+    "Sunday, before as-of).",
+)
+@click.option("--since", type=DateParam(), default=None, help="First day of a custom period.")
+@click.option(
+    "--until", type=DateParam(), default=None, help="Last day of a custom period (inclusive)."
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["md", "json"]),
+    default="md",
+    show_default=True,
+    help="md: an Obsidian note with wikilinks and Mermaid charts; json: machine-readable.",
+)
+@click.option(
+    "--write",
+    is_flag=True,
+    help="Write the md digest into the vault (default Digests/2026-W47.md, [output] digests) "
+    "instead of printing it.",
+)
+@user_errors
+def digest(
+    vault: Path | None,
+    as_of: dt.date | None,
+    week: Period | None,
+    since: dt.date | None,
+    until: dt.date | None,
+    output_format: str,
+    write: bool,
+) -> None:
+    """The weekly reflection digest: interviews held with their takeaways, what went well and
+    what to improve (and what keeps coming back), counts, follow-ups due, and charts of the
+    pipeline and of interviews per week.
+
+    \b
+    Examples:
+      vault-tools digest --vault ~/Notes --as-of 2026-11-27
+      vault-tools digest --week 2026-W47 --format json
+      vault-tools digest --since 2026-11-01 --until 2026-11-15
+      vault-tools digest --write                   # writes Digests/2026-W47.md
+
+    \b
+    In a crontab (Mondays at 08:00; no terminal or environment needed):
+      0 8 * * 1 vault-tools digest --vault ~/Notes --write
+    """
+    from vault_tools.dates import date_range, last_complete_week
+    from vault_tools.digest import build_digest, digest_path
+    from vault_tools.linter import make_context
+    from vault_tools.render import digest as render
+    from vault_tools.vault import interview_notes
+
+    if week is not None and (since is not None or until is not None):
+        raise click.UsageError("give either --week or --since and --until, not both")
+    if (since is None) != (until is None):
+        raise click.UsageError("--since and --until go together: give both, or use --week")
+    session = Session(vault, as_of)
+    if since is not None and until is not None:
+        try:
+            period = date_range(since, until)
+        except ValueError:
+            raise click.UsageError(f"--until {until} is before --since {since}") from None
+    elif week is not None:
+        period = week
+    else:
+        try:
+            period = last_complete_week(session.as_of)
+        except ValueError as exc:
+            raise VaultToolsError(f"{exc}; give --week or --since and --until") from None
+    ctx = make_context(session.root, session.config, session.as_of)
+    notes = interview_notes(session.root, session.config)
+    report = build_digest(notes, ctx, period, session.as_of)
+    meta = {"type": "digest", "period": period.label, "as_of": session.as_of}
+    if write:
+        rel = digest_path(session.config, period)
+        _write_note(session, rel, meta, render.render_markdown(report))
+        click.echo(f"wrote {rel}", err=True)
+        return
+    if output_format == "json":
+        output = render.render_json(report)
+    else:
+        output = _note_text(meta, render.render_markdown(report))
     click.echo(output, nl=False)
 
 

@@ -138,31 +138,62 @@ class Period:
 
 
 def iso_week(text: str) -> Period:
-    """``2026-W47`` -> Monday 2026-11-16 .. Sunday 2026-11-22. Raises ValueError when bad."""
+    """``2026-W47`` -> Monday 2026-11-16 .. Sunday 2026-11-22. Raises ValueError when bad.
+
+    ISO week-years are not calendar years: 2026 has 53 weeks (2026-W53 is 2026-12-28 ..
+    2027-01-03), 2025 has 52, and 2027-W01 starts on Monday 2027-01-04.
+    """
     m = _WEEK_RE.match(text.strip())
     if not m:
         raise ValueError(f"{text!r} is not an ISO week; write it like 2026-W47")
     year, week = int(m["year"]), int(m["week"])
+    if not dt.MINYEAR <= year <= dt.MAXYEAR:
+        raise ValueError(f"{text!r} is not an ISO week: years run from 0001 to 9999")
     try:
         start = dt.date.fromisocalendar(year, week, 1)
     except ValueError:
-        last = dt.date(year, 12, 28).isocalendar().week
+        last = weeks_in_year(year)
         raise ValueError(
             f"{year} has no week {week}; its ISO weeks are W01 to W{last:02d}"
         ) from None
     return week_period(start)
 
 
+def weeks_in_year(year: int) -> int:
+    """52 or 53: the ISO week of 28 December is always the year's last week."""
+    return dt.date(year, 12, 28).isocalendar().week
+
+
 def week_period(day: dt.date) -> Period:
-    """The ISO week (Monday to Sunday) holding ``day``."""
+    """The ISO week (Monday to Sunday) holding ``day``.
+
+    The calendar's last week (9999-W52) would end in the year 10000: its end is the
+    calendar's last day instead.
+    """
     iso = day.isocalendar()
-    start = day - dt.timedelta(days=iso.weekday - 1)
-    return Period(f"{iso.year}-W{iso.week:02d}", start, start + dt.timedelta(days=6))
+    start = day - dt.timedelta(days=iso.weekday - 1)  # 0001-01-01 is a Monday: never before
+    end = dt.date.max if start > dt.date.max - dt.timedelta(days=6) else start + dt.timedelta(6)
+    return Period(f"{iso.year:04d}-W{iso.week:02d}", start, end)
 
 
 def last_complete_week(as_of: dt.date) -> Period:
-    """The last whole ISO week that ended before ``as_of``."""
+    """The last whole ISO week that ended before ``as_of``.
+
+    Raises ValueError in the calendar's first week, which has no week before it.
+    """
+    if as_of.toordinal() <= as_of.isoweekday():
+        raise ValueError(f"there is no complete ISO week before {as_of}")
     return week_period(as_of - dt.timedelta(days=as_of.isoweekday()))
+
+
+def date_range(since: dt.date, until: dt.date) -> Period:
+    """The days ``since`` .. ``until`` (inclusive), labelled ``2026-11-01..2026-11-15``.
+
+    Raises ValueError when ``until`` is before ``since``.
+    """
+    if until < since:
+        raise ValueError(f"the range ends ({until}) before it starts ({since})")
+    return Period(f"{since.isoformat()}..{until.isoformat()}", since, until)
 
 
 def today_in(tz: dt.tzinfo | None) -> dt.date:

@@ -93,7 +93,7 @@ class IndexReport:
         return {"version": 1, "notes": [row.to_json() for row in self.rows]}
 
 
-def _text(value: Any) -> str | None:
+def text_property(value: Any) -> str | None:
     """A text property as shown: strings trimmed, numbers as written, anything else absent."""
     if isinstance(value, bool) or value is None:
         return None
@@ -111,8 +111,8 @@ def index_rows(notes: Iterable[Note], ctx: RuleContext, as_of: dt.date) -> Index
         IndexRow(
             path=note.path,
             person=person_of(note),
-            company=_text(note.get("company")),
-            role=_text(note.get("role")),
+            company=text_property(note.get("company")),
+            role=text_property(note.get("role")),
             status=status_of(note),
             date=parse_when(note.get("date"), ctx.tz),
             requested=parse_date(note.get("requested"), ctx.tz),

@@ -100,11 +100,15 @@ def render_markdown(report: FollowUpReport) -> str:
         lines += ["", "Nothing to follow up."]
     for heading, items in groups(report):
         lines += ["", f"## {heading}", ""]
-        for item in items:
-            due = f"**{item.due}** ({when_text(item)})" if item.due else "No date"
-            who = f"{item.person} · " if item.person else ""
-            lines.append(f"- {due} · {who}{item.title} · {wikilink(item.path)}")
+        lines += [markdown_item(item) for item in items]
     return "\n".join(lines) + "\n"
+
+
+def markdown_item(item: FollowUp) -> str:
+    """One item as a Markdown list item: due day and how late, who, what, and a wikilink."""
+    due = f"**{item.due}** ({when_text(item)})" if item.due else "No date"
+    who = f"{item.person} · " if item.person else ""
+    return f"- {due} · {who}{item.title} · {wikilink(item.path)}"
 
 
 def render_json(report: FollowUpReport) -> str:

@@ -1,0 +1,156 @@
+"""Output formats of ``vault-tools digest``: md (an Obsidian note's body) and json.
+
+The pictures are Mermaid blocks, which Obsidian and GitHub draw natively: a ``pie`` of the
+pipeline by status, and an ``xychart-beta`` bar chart of interviews held per week. (The
+``xychart-beta`` keyword needs Mermaid 10.3 or later; the plain ``xychart`` spelling
+only came with later Mermaid 11 releases, so the beta keyword reaches more readers.)
+"""
+
+from __future__ import annotations
+
+import json
+
+from vault_tools.dates import Period
+from vault_tools.digest import Digest, HeldInterview
+from vault_tools.render.followups import groups, markdown_item
+from vault_tools.render.markdown import wikilink
+
+
+def _plural(count: int, one: str, many: str | None = None) -> str:
+    return f"**{count}** {one if count == 1 else (many or one + 's')}"
+
+
+def _is_week(period: Period) -> bool:
+    return ".." not in period.label
+
+
+def title(period: Period) -> str:
+    """``Weekly digest 2026-W47``, or ``Digest 2026-11-01 to 2026-11-15``."""
+    if _is_week(period):
+        return f"Weekly digest {period.label}"
+    return f"Digest {period.start} to {period.end}"
+
+
+def summary_line(digest: Digest) -> str:
+    """The counts in one line: held, requests sent, thank-yous on time, follow-ups due."""
+    stats = digest.stats
+    if stats.thank_you_due:
+        noun = "thank-you" if stats.thank_you_due == 1 else "thank-yous"
+        thanks = f"**{stats.thank_you_on_time} of {stats.thank_you_due}** {noun} sent on time"
+    else:
+        thanks = "no thank-yous due"
+    parts = [
+        _plural(stats.interviews_held, "interview held", "interviews held"),
+        _plural(stats.requests_sent, "request sent", "requests sent"),
+        thanks,
+        _plural(len(digest.followups.items), "follow-up due", "follow-ups due"),
+    ]
+    return " · ".join(parts)
+
+
+def _period_line(digest: Digest) -> str:
+    period = digest.period
+    days = f"{period.start} to {period.end}"
+    if _is_week(period):
+        days += " (Monday to Sunday)"
+    return f"{days}, as of {digest.as_of}."
+
+
+def _when(interview: HeldInterview) -> str:
+    return interview.when.isoformat().replace("T", " ")
+
+
+def _interview(interview: HeldInterview) -> list[str]:
+    name = interview.person or interview.path.rsplit("/", 1)[-1].removesuffix(".md")
+    facts = [wikilink(interview.path)]
+    facts += [fact for fact in (interview.company, interview.role) if fact]
+    facts.append(_when(interview))
+    lines = ["", f"### {name}", "", " · ".join(facts), ""]
+    if interview.takeaways:
+        lines += ["Takeaways:", ""]
+        lines += [f"- {text}" for text in interview.takeaways]
+    else:
+        lines.append("No takeaways written.")
+    return lines
+
+
+def _reflections(digest: Digest, which: str) -> list[str]:
+    lines: list[str] = []
+    for interview in digest.interviews:
+        items = interview.went_well if which == "went_well" else interview.to_improve
+        lines += [f"- {text} · {wikilink(interview.path)}" for text in items]
+    return lines or ["Nothing written."]
+
+
+def _recurring(digest: Digest) -> list[str]:
+    if not digest.recurring:
+        return ["None of the improvements above also came up in the four weeks before."]
+    lines = ["Improvements that also came up in the four weeks before:", ""]
+    for item in digest.recurring:
+        earlier = ", ".join(wikilink(path) for path in item.seen_before_in)
+        lines.append(f"- {item.text} · {wikilink(item.path)} · also in {earlier}")
+    return lines
+
+
+def _followups(digest: Digest) -> list[str]:
+    report = digest.followups
+    if not report.items:
+        return [f"Nothing overdue or due by {report.until}."]
+    lines = [f"Overdue, or due by {report.until}:"]
+    for heading, items in groups(report):
+        lines += ["", f"### {heading}", ""]
+        lines += [markdown_item(item) for item in items]
+    return lines
+
+
+def pipeline_chart(digest: Digest) -> list[str]:
+    """A Mermaid pie of every interview note by status (empty slices left out)."""
+    slices = [(status, count) for status, count in digest.pipeline if count]
+    if not slices:
+        return ["No interview notes yet."]
+    lines = ["```mermaid", "pie title Pipeline by status"]
+    lines += [f'    "{status}" : {count}' for status, count in slices]
+    lines.append("```")
+    return lines
+
+
+def weekly_chart(digest: Digest) -> list[str]:
+    """A Mermaid bar chart of interviews held in each week, oldest first."""
+    labels = ", ".join(week.short_label for week in digest.weekly)
+    counts = ", ".join(str(week.held) for week in digest.weekly)
+    top = max([1, *(week.held for week in digest.weekly)])
+    return [
+        "```mermaid",
+        "xychart-beta",
+        '    title "Interviews held per week"',
+        f"    x-axis [{labels}]",
+        f'    y-axis "Interviews" 0 --> {top}',
+        f"    bar [{counts}]",
+        "```",
+    ]
+
+
+def render_markdown(digest: Digest) -> str:
+    """The body of an Obsidian note: counts, the interviews held and what they taught,
+    recurring themes, follow-ups due, and two charts. A period without interviews gets a
+    short note: its counts, follow-ups and the pipeline."""
+    lines = [f"# {title(digest.period)}", "", _period_line(digest), ""]
+    if digest.empty:
+        lines += [f"No interviews were held in {digest.period.label}.", ""]
+    lines.append(summary_line(digest))
+    if not digest.empty:
+        lines += ["", "## Interviews held"]
+        for interview in digest.interviews:
+            lines += _interview(interview)
+        lines += ["", "## What went well", "", *_reflections(digest, "went_well")]
+        lines += ["", "## What to improve", "", *_reflections(digest, "to_improve")]
+        lines += ["", "## Recurring themes", "", *_recurring(digest)]
+    lines += ["", "## Follow-ups due", "", *_followups(digest)]
+    lines += ["", "## Pipeline", "", *pipeline_chart(digest)]
+    if not digest.empty:
+        lines += ["", "## Interviews per week", "", *weekly_chart(digest)]
+    return "\n".join(lines) + "\n"
+
+
+def render_json(digest: Digest) -> str:
+    return json.dumps(digest.to_json(), indent=2, ensure_ascii=False) + "\n"
