@@ -536,6 +536,7 @@ def index(
     help="Write the md digest into the vault (default Digests/2026-W47.md, [output] digests) "
     "instead of printing it.",
 )
+@cache_option
 @user_errors
 def digest(
     vault: Path | None,
@@ -545,6 +546,7 @@ def digest(
     until: dt.date | None,
     output_format: str,
     write: bool,
+    no_cache: bool,
 ) -> None:
     """The weekly reflection digest: interviews held with their takeaways, what went well and
     what to improve (and what keeps coming back), counts, follow-ups due, and charts of the
@@ -565,13 +567,12 @@ def digest(
     from vault_tools.digest import build_digest, digest_path
     from vault_tools.linter import make_context
     from vault_tools.render import digest as render
-    from vault_tools.vault import interview_notes
 
     if week is not None and (since is not None or until is not None):
         raise click.UsageError("give either --week or --since and --until, not both")
     if (since is None) != (until is None):
         raise click.UsageError("--since and --until go together: give both, or use --week")
-    session = Session(vault, as_of)
+    session = Session(vault, as_of, use_cache=not no_cache)
     if since is not None and until is not None:
         try:
             period = date_range(since, until)
@@ -585,7 +586,7 @@ def digest(
         except ValueError as exc:
             raise VaultToolsError(f"{exc}; give --week or --since and --until") from None
     ctx = make_context(session.root, session.config, session.as_of)
-    notes = interview_notes(session.root, session.config)
+    notes = session.interview_notes()
     report = build_digest(notes, ctx, period, session.as_of)
     meta = {"type": "digest", "period": period.label, "as_of": session.as_of}
     if write:
