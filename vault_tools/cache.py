@@ -134,6 +134,7 @@ class NoteCache:
             db.execute("BEGIN IMMEDIATE")
             db.execute("DELETE FROM files")
             db.execute("DELETE FROM parses")
+            db.execute("DELETE FROM meta")
             db.execute("INSERT OR REPLACE INTO meta VALUES ('schema', ?)", (str(SCHEMA),))
             db.execute("INSERT OR REPLACE INTO meta VALUES ('parser', ?)", (parser_id(),))
             db.execute("COMMIT")
