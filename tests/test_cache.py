@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 from notes import DONE, PLANNED, replace
 
-from vault_tools.cache import CACHE_DIR, CACHE_NAME, NoteCache
+from vault_tools.cache import CACHE_DIR, CACHE_NAME
 from vault_tools.cli import cli
 from vault_tools.config import Config, load_config
 from vault_tools.engine import check_vault, load_interview_notes
@@ -123,7 +123,7 @@ def test_selection_change_brings_other_notes_in(root: Path) -> None:
 
 
 def test_no_cache_neither_reads_nor_writes_it(root: Path) -> None:
-    result, run = check(root, use_cache=False)
+    result, _run = check(root, use_cache=False)
     assert codes(result) == [("Interviews/b.md", "VT103")]
     assert not (root / CACHE_DIR).exists()
 
