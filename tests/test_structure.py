@@ -34,6 +34,18 @@ def test_scan_agrees_with_mistune_on_the_sample_vault() -> None:
     assert answered.count(True) >= 10  # the scan answers for most real notes
 
 
+def test_scan_agrees_with_mistune_on_a_generated_vault(tmp_path: Path) -> None:
+    import datetime as dt
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+    from generate_vault import generate
+
+    generate(tmp_path, 400, seed=7, as_of=dt.date(2026, 11, 27))
+    answered = [agree(p) for p in markdown_files(tmp_path)]
+    assert answered.count(True) > len(answered) * 0.9
+
+
 def test_scan_agrees_with_mistune_on_the_corpus() -> None:
     if not CORPUS.is_dir():
         pytest.skip("../shared/corpus is absent (fresh clone)")
@@ -44,7 +56,8 @@ def test_scan_agrees_with_mistune_on_the_corpus() -> None:
 @pytest.mark.parametrize(
     "body",
     [
-        "Title\n-----\n",  # setext
+        "- item\n-----\n",  # a list item then an underline
+        "> quote\n===\n",
         "    ## indented code\n",
         "- item\n\n    continued\n",
         "<div>\n## inside html\n</div>\n",
@@ -67,6 +80,9 @@ def test_scan_defers_what_it_does_not_model(body: str) -> None:
         ("```a`b\n## yes\n", [(2, 2, "yes")], set()),  # not a fence: backtick in info
         ("<!-- c\n## no\n-->\n## yes\n", [(4, 2, "yes")], set()),
         ("---\n\n## after a break\n", [(3, 2, "after a break")], set()),
+        ("Title\n=====\n\nTwo\nlines\n---\n", [(1, 1, "Title"), (4, 2, "Two lines")], set()),
+        ("## A\nText\n---\n", [(1, 2, "A"), (2, 2, "Text")], set()),
+        ("#tag line\n---\n", [(1, 2, "#tag line")], set()),
     ],
 )
 def test_scan_cases(body: str, headings: list[tuple[int, int, str]], code: set[int]) -> None:

@@ -23,6 +23,10 @@ _SETEXT_OR_BREAK = re.compile(r"^ {0,3}(?:=+|-+)[ \t]*$")
 _BREAK = re.compile(r"^(?:(?:\*[ \t]*){3,}|(?:_[ \t]*){3,}|(?:-[ \t]*){3,})$")
 _INDENTED = re.compile(r"^(?: {4}|\t| {1,3}\t)")
 _LONG_LINE = 8192
+#: First characters of lines that may not be plain paragraph text: list items, quotes,
+#: tables, link reference definitions.
+_NOT_PLAIN = frozenset("-*+>|[")
+_ORDERED = re.compile(r"^\d{1,9}[.)]")
 
 
 def scan_structure(
@@ -34,6 +38,10 @@ def scan_structure(
     fence: tuple[str, int] | None = None  # (fence character, length) while inside a fence
     in_comment = False
     after_text = False  # the previous line is text a following line may continue
+    # The plain paragraph the current text run makes, for setext headings: its first line,
+    # or None when the run holds a line that may be a list item, quote, table or link
+    # definition (the scan then leaves the underline to mistune).
+    paragraph: int | None = None
     for number in range(body_start, len(lines) + 1):
         line = lines[number - 1]
         if len(line) > _LONG_LINE:
@@ -64,6 +72,8 @@ def scan_structure(
                 return None  # indented heading, fence or HTML: perhaps inside a list item
             if _SETEXT_OR_BREAK.match(line):
                 return None
+            if not after_text:
+                paragraph = number
             after_text = True
             continue
         if first == "#":
@@ -89,10 +99,19 @@ def scan_structure(
                 in_comment = True
             after_text = False
             continue
-        elif first in "=-" and _SETEXT_OR_BREAK.match(line) and after_text:
-            return None  # a setext heading, or a list item and a break: mistune decides
+        elif first in "=-" and after_text and _SETEXT_OR_BREAK.match(line):
+            if paragraph is None:
+                return None  # after a list item, quote or table: mistune decides
+            text = " ".join(" ".join(lines[paragraph - 1 : number - 1]).split())
+            headings.append((paragraph, 1 if first == "=" else 2, text, number))
+            after_text = False
+            continue
         if first in "*_-" and _BREAK.match(line):
             after_text = False  # a thematic break: an indented line after it is code
             continue
+        if not after_text:
+            paragraph = number
+        if first in _NOT_PLAIN or (first.isdigit() and _ORDERED.match(line)):
+            paragraph = None
         after_text = True
     return tuple(headings), frozenset(code)
