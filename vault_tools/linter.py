@@ -43,6 +43,16 @@ def severity_of(rule: Rule, config: Config) -> str:
     return config.rules.get(rule.code, rule.severity)
 
 
+def _enabled_rules(ctx: RuleContext) -> list[tuple[Rule, str]]:
+    """(rule, severity) of every rule the config leaves on, worked out once per context."""
+    enabled: list[tuple[Rule, str]] | None = ctx.__dict__.get("_enabled_rules")
+    if enabled is None:
+        pairs = ((rule, severity_of(rule, ctx.config)) for rule in ALL_RULES)
+        enabled = [(rule, severity) for rule, severity in pairs if severity != "off"]
+        ctx.__dict__["_enabled_rules"] = enabled
+    return enabled
+
+
 def lint_note(note: Note, ctx: RuleContext) -> list[Diagnostic]:
     """Diagnostics of one note; empty for a note that is not an interview."""
     if not is_interview(note, ctx.config) or is_generated(note):
@@ -50,9 +60,8 @@ def lint_note(note: Note, ctx: RuleContext) -> list[Diagnostic]:
     ignored = ignored_codes(note)
     found: list[Diagnostic] = []
     last_line = max(len(note.lines), 1)
-    for rule in ALL_RULES:
-        severity = severity_of(rule, ctx.config)
-        if severity == "off" or rule.code in ignored:
+    for rule, severity in _enabled_rules(ctx):
+        if rule.code in ignored:
             continue
         for finding in rule.check(note, ctx):
             found.append(

@@ -8,7 +8,7 @@ are interviews and which heading is which section are decided later, by the call
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, ClassVar
@@ -592,15 +592,15 @@ _HTML_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
 _OBSIDIAN_COMMENT = re.compile(r"%%.*?(?:%%|\Z)", re.DOTALL)
 
 
-def content_lines(note: Note, first: int, last: int) -> Iterator[tuple[int, str]]:
+def content_lines(note: Note, first: int, last: int) -> list[tuple[int, str]]:
     """Lines ``first..last`` with HTML and Obsidian comments blanked (code kept verbatim)."""
-    text = "\n".join(note.lines[first - 1 : last])
+    chosen = note.lines[first - 1 : last]
+    text = "\n".join(chosen)
     if "<!--" in text or "%%" in text:
         text = _HTML_COMMENT.sub(lambda m: "\n" * m.group(0).count("\n"), text)
         text = _OBSIDIAN_COMMENT.sub(lambda m: "\n" * m.group(0).count("\n"), text)
-    for offset, line in enumerate(text.split("\n")):
-        if first + offset <= last:
-            yield first + offset, line
+        chosen = tuple(text.split("\n"))
+    return list(zip(range(first, first + len(chosen)), chosen, strict=False))
 
 
 _LIST_ITEM = re.compile(r"^[ \t]*(?:>[ \t]?)*[ \t]*(?:[-*+]|\d{1,9}[.)])(?:[ \t]+(?P<text>.*))?$")

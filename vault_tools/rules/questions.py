@@ -30,14 +30,18 @@ def prepared_questions(note: Note, section: Section) -> list[tuple[int, str]]:
     for number in range(section.first_line, section.last_line + 1):
         text = note.line_text(number).strip()
         if (
-            number not in item_lines
+            text.endswith("?")
+            and number not in item_lines
             and number not in note.code_lines
-            and text.endswith("?")
             and not is_list_item(text)
             and not text.startswith("#")
         ):
             items.append((number, text))
     return sorted(items)
+
+
+def _questions(note: Note, section: Section, ctx: RuleContext) -> list[tuple[int, str]]:
+    return ctx.memo(note, ("questions", section.line), lambda: prepared_questions(note, section))
 
 
 def closed_question(note: Note, ctx: RuleContext) -> Iterator[Finding]:
@@ -51,7 +55,7 @@ def closed_question(note: Note, ctx: RuleContext) -> Iterator[Finding]:
     working at Acme, and what is hard?``
     """
     for section in _questions_sections(note, ctx):
-        for line, text in prepared_questions(note, section):
+        for line, text in _questions(note, section, ctx):
             body = _EMPHASIS.sub("", text)
             m = _FIRST_WORD.match(body)
             if m and m["word"].casefold() in CLOSED_STARTS:
@@ -77,5 +81,5 @@ def no_question(note: Note, ctx: RuleContext) -> Iterator[Finding]:
     for section in _questions_sections(note, ctx):
         if not meaningful_lines(note, section, ctx):
             continue  # empty: VT202 reports it when the section is required
-        if not prepared_questions(note, section):
+        if not _questions(note, section, ctx):
             yield Finding(section.line, 1, "Questions section holds no question")
