@@ -16,6 +16,7 @@ from typing import Any, ClassVar
 import yaml
 
 from vault_tools import PARSER_VERSION  # noqa: F401  (re-exported: the parser's version)
+from vault_tools.fastyaml import read_simple
 
 #: Findings the parser itself makes (codes VT001, VT002, VT004, VT107), as (code, line, col, msg).
 ParseProblem = tuple[str, int, int, str]
@@ -527,8 +528,9 @@ def parse_lines(path: str, lines: tuple[str, ...]) -> Note:
         else:
             body_start = close + 2
             yaml_text = "\n".join(lines[1:close])
+            simple = read_simple(yaml_text, 2)
             try:
-                data, key_lines, more = _load_yaml(yaml_text, 2)
+                data, key_lines, more = (*simple, []) if simple else _load_yaml(yaml_text, 2)
             except _FrontMatterError as exc:
                 kind = "invalid"
                 problems.append(("VT001", exc.line, exc.column, exc.message))
