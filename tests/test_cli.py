@@ -154,3 +154,42 @@ def test_python_dash_m_runs_the_cli() -> None:
         check=True,
     )
     assert out.stdout.startswith("vault-tools, version ")
+
+
+class _Terminal:
+    """A stand-in for stderr that says it is a terminal."""
+
+    def __init__(self, tty: bool) -> None:
+        self.tty = tty
+        self.written: list[str] = []
+
+    def isatty(self) -> bool:
+        return self.tty
+
+    def write(self, text: str) -> int:
+        self.written.append(text)
+        return len(text)
+
+    def flush(self) -> None:
+        pass
+
+
+@pytest.mark.parametrize("tty", [True, False])
+def test_progress_bar_only_on_a_terminal_and_only_for_long_runs(
+    tty: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    from vault_tools.cli import Progress
+
+    terminal = _Terminal(tty)
+    monkeypatch.setattr(sys, "stderr", terminal)
+    short = Progress()
+    short(100, 200)  # a short run: never a bar
+    short.close()
+    assert terminal.written == []
+    long = Progress()
+    for done in range(0, 5001, 500):
+        long(done, 5000)
+    long.close()
+    assert ("Reading notes" in "".join(terminal.written)) is tty
