@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
+from conftest import make_vault
 
 from vault_tools.cli import cli, use_color
 from vault_tools.followups import FollowUpReport
@@ -62,17 +63,6 @@ requested: 2026-10-30
 ---
 # David
 """
-
-
-def make_vault(root: Path, files: Mapping[str, str | bytes]) -> Path:
-    for rel, content in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(content, encoding="utf-8", newline="")
-    return root
 
 
 @pytest.fixture

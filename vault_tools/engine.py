@@ -172,6 +172,22 @@ def _parse_all(
 # What commands call
 
 
+def _diff(
+    listing: Listing, rows: dict[str, Row]
+) -> tuple[list[tuple[str, Stat | None]], list[tuple[str, Row]]]:
+    """Split the listed files into those to parse (new or changed) and fresh cached rows."""
+    to_parse: list[tuple[str, Stat | None]] = []
+    fresh: list[tuple[str, Row]] = []
+    for path in listing.paths:
+        stat = listing.stats.get(path)
+        row = rows.get(path)
+        if row is None or stat is None or not row.fresh(stat):
+            to_parse.append((path, stat))
+        else:
+            fresh.append((path, row))
+    return to_parse, fresh
+
+
 def _open_cache(root: Path, use_cache: bool, report: RunReport) -> NoteCache | None:
     return NoteCache.open(root, report.warnings) if use_cache else None
 
@@ -243,14 +259,10 @@ def check_vault(
 
     diagnostics: list[Diagnostic] = []
     checked = 0
-    to_parse: list[tuple[str, Stat | None]] = []
+    to_parse, fresh = _diff(listing, rows)
     to_relint: list[str] = []
-    for path in listing.paths:
-        stat = listing.stats.get(path)
-        row = rows.get(path)
-        if row is None or stat is None or not row.fresh(stat):
-            to_parse.append((path, stat))
-        elif row.lint == "null" and row.lint_key == select:
+    for path, row in fresh:
+        if row.lint == "null" and row.lint_key == select:
             report.reused += 1  # known not to be an interview under this config
         elif row.lint not in (None, "null") and row.lint_key == full:
             report.reused += 1
@@ -326,13 +338,9 @@ def load_interview_notes(
     select = selection_key(config)
     notes: dict[str, Note] = {}
     cached: list[str] = []
-    to_parse: list[tuple[str, Stat | None]] = []
-    for path in listing.paths:
-        stat = listing.stats.get(path)
-        row = rows.get(path)
-        if row is None or stat is None or not row.fresh(stat):
-            to_parse.append((path, stat))
-        elif row.lint == "null" and row.lint_key == select:
+    to_parse, fresh = _diff(listing, rows)
+    for path, row in fresh:
+        if row.lint == "null" and row.lint_key == select:
             report.reused += 1  # not an interview under this config
         else:
             cached.append(path)

@@ -6,7 +6,7 @@ import csv
 import io
 import json
 
-from vault_tools.index_report import IndexReport, IndexRow
+from vault_tools.index_report import COLUMNS, IndexReport, IndexRow
 from vault_tools.render.markdown import table_cell, wikilink
 
 HEADERS = (
@@ -22,16 +22,9 @@ HEADERS = (
     "Path",
 )
 
+#: The index's columns, with ``next_due`` spread over three for spreadsheets.
 CSV_COLUMNS = (
-    "path",
-    "person",
-    "company",
-    "role",
-    "status",
-    "date",
-    "requested",
-    "thank_you_sent",
-    "last_contact",
+    *COLUMNS[: COLUMNS.index("next_due")],
     "next_due_kind",
     "next_due_date",
     "next_due_title",
@@ -108,7 +101,7 @@ def render_csv(report: IndexReport) -> str:
         data = row.to_json()
         due = data.pop("next_due") or {}
         writer.writerow(
-            [data[key] or "" for key in CSV_COLUMNS[:9]]
+            [data[key] or "" for key in CSV_COLUMNS[: COLUMNS.index("next_due")]]
             + [due.get("kind") or "", due.get("due") or "", due.get("title") or ""]
         )
     return buffer.getvalue()
