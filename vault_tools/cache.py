@@ -241,7 +241,7 @@ class NoteCache:
         parses = []
         for path, stat, blob, lint_key, lint in entries:
             mtime = -1 if now - stat[0] < RACY_NS else stat[0]
-            text = json.dumps(lint, ensure_ascii=False) if lint_key is not None else None
+            text = _lint_text(lint) if lint_key is not None else None
             files.append((path, mtime, stat[1], lint_key, text))
             parses.append((path, blob))
         if not files:
@@ -259,7 +259,7 @@ class NoteCache:
         """Record new lint results (path, lint key, lint) for rows whose parse is current."""
         if self._broken:
             return
-        values = [(key, json.dumps(lint, ensure_ascii=False), path) for path, key, lint in entries]
+        values = [(key, _lint_text(lint), path) for path, key, lint in entries]
         if not values:
             return
         try:
@@ -292,6 +292,14 @@ class NoteCache:
                 self._db.execute("ROLLBACK")
         except sqlite3.Error:
             pass
+
+
+def _lint_text(lint: Any) -> str:
+    if lint is None:
+        return "null"  # not an interview: the common case, without the JSON encoder
+    if not lint:
+        return "[]"
+    return json.dumps(lint, ensure_ascii=False)
 
 
 def _is_corrupt(exc: sqlite3.DatabaseError) -> bool:

@@ -302,7 +302,7 @@ def check_vault(
         if cache is not None and parsed.blob is not None and parsed.stat is not None:
             key, lint = (full, parsed.lint) if parsed.interview else (select, None)
             batch.append((parsed.path, parsed.stat, parsed.blob, key, lint))
-            if len(batch) >= 500:
+            if len(batch) >= 5000:
                 cache.store(batch)
                 batch = []
     result = LintResult(checked, tuple(sorted(diagnostics)))
