@@ -178,8 +178,7 @@ def _diff(
     """Split the listed files into those to parse (new or changed) and fresh cached rows."""
     to_parse: list[tuple[str, Stat | None]] = []
     fresh: list[tuple[str, Row]] = []
-    for path in listing.paths:
-        stat = listing.stats.get(path)
+    for path, stat in listing.entries():
         row = rows.get(path)
         if row is None or stat is None or not row.fresh(stat):
             to_parse.append((path, stat))
@@ -203,8 +202,7 @@ def snapshot_key(listing: Listing, full: str) -> str | None:
 
     newest = time.time_ns() - RACY_NS
     h = hashlib.sha1(full.encode())
-    for path in listing.paths:
-        stat = listing.stats.get(path)
+    for path, stat in listing.entries():
         if stat is None or stat[0] > newest:
             return None
         h.update(f"{path}\0{stat[0]}\0{stat[1]}\n".encode("utf-8", "surrogateescape"))

@@ -43,6 +43,36 @@ def find_vault_root(explicit: str | os.PathLike[str] | None, cwd: Path | None = 
 Stat = tuple[int, int]
 
 
+class StatTable(Mapping[str, Stat]):
+    """Path -> Stat for a sorted listing, stored compactly: a 50,000-note vault's table
+    takes a few hundred KB instead of megabytes of tuples and a dict."""
+
+    def __init__(self, paths: tuple[str, ...], mtimes: Iterable[int], sizes: Iterable[int]) -> None:
+        from array import array
+
+        self._paths = paths
+        self._mtimes = array("q", mtimes)
+        self._sizes = array("q", sizes)
+
+    def __getitem__(self, path: str) -> Stat:
+        from bisect import bisect_left
+
+        i = bisect_left(self._paths, path)
+        if i < len(self._paths) and self._paths[i] == path:
+            return (self._mtimes[i], self._sizes[i])
+        raise KeyError(path)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._paths)
+
+    def __len__(self) -> int:
+        return len(self._paths)
+
+    def in_order(self) -> Iterator[tuple[str, Stat]]:
+        for i, path in enumerate(self._paths):
+            yield path, (self._mtimes[i], self._sizes[i])
+
+
 @dataclass(frozen=True)
 class Listing:
     """The note files of a vault (relative ``/`` paths) and folders that could not be read.
@@ -53,6 +83,14 @@ class Listing:
     paths: tuple[str, ...]
     unreadable: tuple[tuple[str, str], ...] = ()
     stats: Mapping[str, Stat] = field(default_factory=dict)
+
+    def entries(self) -> Iterator[tuple[str, Stat | None]]:
+        """(path, stat) of each listed file, in order."""
+        if isinstance(self.stats, StatTable) and len(self.stats) == len(self.paths):
+            yield from self.stats.in_order()
+        else:
+            for path in self.paths:
+                yield path, self.stats.get(path)
 
 
 def _glob_regex(pattern: str) -> re.Pattern[str]:
@@ -109,8 +147,11 @@ def is_skipped(path: str, config: Config) -> bool:
 def list_notes(root: Path, config: Config) -> Listing:
     """Every ``.md`` file of the vault that is not skipped, sorted. Symlinked folders are not
     followed (no loops, nothing outside the vault); unreadable folders are reported."""
+    from array import array
+
     found: list[str] = []
-    stats: dict[str, Stat] = {}
+    mtimes = array("q")  # compact while the walk goes: no int object per file
+    sizes = array("q")
     unreadable: list[tuple[str, str]] = []
     # The walk prunes dot-folders and the templates folder as it goes; per file, only the
     # outputs and the exclude globs are left to test (cheap: this runs for every file).
@@ -138,13 +179,16 @@ def list_notes(root: Path, config: Config) -> Listing:
                         ):
                             info = entry.stat()
                             found.append(rel)
-                            stats[rel] = (info.st_mtime_ns, info.st_size)
+                            mtimes.append(info.st_mtime_ns)
+                            sizes.append(info.st_size)
                     except OSError as exc:
                         unreadable.append((rel, exc.strerror or str(exc)))
         except OSError as exc:
             unreadable.append((rel_dir or ".", exc.strerror or str(exc)))
-    found.sort()
-    return Listing(tuple(found), tuple(sorted(unreadable)), stats)
+    order = sorted(range(len(found)), key=found.__getitem__)
+    paths = tuple(found[i] for i in order)
+    table = StatTable(paths, (mtimes[i] for i in order), (sizes[i] for i in order))
+    return Listing(paths, tuple(sorted(unreadable)), table)
 
 
 def _is_note_file(root: Path, entry: os.DirEntry[str]) -> bool:
