@@ -10,7 +10,7 @@ import datetime as dt
 import functools
 import os
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -20,7 +20,9 @@ from vault_tools import __version__
 from vault_tools.errors import VaultToolsError
 
 if TYPE_CHECKING:
+    from vault_tools.config import Config
     from vault_tools.dates import Period
+    from vault_tools.note import Note
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -493,16 +495,16 @@ def index(
     from vault_tools.render import index as render
 
     session = Session(vault, as_of, use_cache=not no_cache)
-    ctx = make_context(session.root, session.config, session.as_of)
-    report = index_rows(session.interview_notes(), ctx, session.as_of)
-    meta = {"type": "index"}
+    notes = session.interview_notes()
     if write:
-        _write_note(session, session.config.index_path, meta, render.render_markdown(report))
+        _write_index(session.root, session.config, session.as_of, notes)
         click.echo(f"wrote {session.config.index_path}", err=True)
         return
+    ctx = make_context(session.root, session.config, session.as_of)
+    report = index_rows(notes, ctx, session.as_of)
     output = {
         "text": render.render_text,
-        "md": lambda r: _note_text(meta, render.render_markdown(r)),
+        "md": lambda r: _note_text(INDEX_META, render.render_markdown(r)),
         "json": render.render_json,
         "csv": render.render_csv,
     }[output_format](report)
@@ -614,6 +616,36 @@ def _write_note(session: Session, rel: str, meta: Mapping[str, Any], body: str) 
     from vault_tools.writes import write_generated
 
     write_generated(session.root, rel, _note_text(meta, body))
+
+
+INDEX_META = {"type": "index"}
+
+
+def _write_index(
+    root: Path,
+    config: Config,
+    as_of: dt.date,
+    notes: Sequence[Note],
+    *,
+    only_if_changed: bool = False,
+) -> bool:
+    """Write the index note (``index --write``, ``watch --write-index``) from the vault's
+    interview notes. ``only_if_changed``: leave the file alone when it already says this."""
+    from vault_tools.index_report import index_rows
+    from vault_tools.linter import make_context
+    from vault_tools.render import index as render
+    from vault_tools.writes import write_generated
+
+    report = index_rows(notes, make_context(root, config, as_of), as_of)
+    text = _note_text(INDEX_META, render.render_markdown(report))
+    if only_if_changed:
+        try:
+            if (root / config.index_path).read_bytes() == text.encode("utf-8"):
+                return False
+        except OSError:
+            pass  # not there yet, or unreadable: write_generated says what is wrong
+    write_generated(root, config.index_path, text)
+    return True
 
 
 def main() -> None:
