@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import os
 import queue
+import signal
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -11,8 +15,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from conftest import AS_OF
-from notes import DONE, PLANNED, replace
+from conftest import AS_OF, REPO
+from notes import DONE, PLANNED, SCHEDULED, replace
 
 from vault_tools.cache import NoteCache
 from vault_tools.config import CONFIG_NAME, Config, load_config
@@ -362,3 +366,160 @@ def test_a_failing_callback_stops_the_watch_and_is_raised(vault) -> None:  # typ
     finally:
         watcher.stop()
         runner.join(WAIT)
+
+
+# --------------------------------------------------------------------------------------------
+# The command, end to end in a subprocess
+
+
+class Process:
+    """``vault-tools watch`` running; its output read line by line, with deadlines."""
+
+    def __init__(self, *args: str) -> None:
+        env = {**os.environ, "PYTHONPATH": str(REPO), "NO_COLOR": "1"}
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "vault_tools", "watch", *args],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            encoding="utf-8",
+            env=env,
+        )
+        self.stdout: queue.Queue[str] = queue.Queue()
+        self.stderr: queue.Queue[str] = queue.Queue()
+        self.err_lines: list[str] = []
+        for stream, lines in ((self.proc.stdout, self.stdout), (self.proc.stderr, self.stderr)):
+            threading.Thread(target=self._pump, args=(stream, lines), daemon=True).start()
+
+    @staticmethod
+    def _pump(stream: object, lines: queue.Queue[str]) -> None:
+        for line in stream:  # type: ignore[attr-defined]
+            lines.put(line)
+
+    def read_until(self, wanted: Callable[[str], bool], stream: str = "stdout") -> list[str]:
+        """Lines up to and including the first that is ``wanted``."""
+        source = self.stdout if stream == "stdout" else self.stderr
+        got: list[str] = []
+        deadline = time.monotonic() + WAIT
+        while True:
+            left = deadline - time.monotonic()
+            try:
+                line = source.get(timeout=max(left, 0.01))
+            except queue.Empty:
+                pytest.fail(f"nothing {stream} wanted within {WAIT} s; got {got}")
+            got.append(line)
+            if stream == "stderr":
+                self.err_lines.append(line)
+            if wanted(line):
+                return got
+
+    def nothing_more(self, seconds: float) -> None:
+        try:
+            line = self.stdout.get(timeout=seconds)
+        except queue.Empty:
+            return
+        pytest.fail(f"unexpected output: {line!r}")
+
+    def interrupt(self) -> int:
+        self.proc.send_signal(signal.SIGINT)
+        return self.proc.wait(WAIT)
+
+    def rest_of_stderr(self) -> str:
+        while True:
+            try:
+                self.err_lines.append(self.stderr.get(timeout=0.5))
+            except queue.Empty:
+                return "".join(self.err_lines)
+
+    def kill(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait(WAIT)
+
+
+@contextmanager
+def command(*args: str) -> Iterator[Process]:
+    process = Process(*args)
+    try:
+        yield process
+    finally:
+        process.kill()
+
+
+def summary(line: str) -> bool:
+    return "checked" in line
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGINT to a child is POSIX")
+def test_the_command_checks_then_rechecks_a_save_and_exits_0_on_ctrl_c(vault) -> None:  # type: ignore[no-untyped-def]
+    root = vault({"Interviews/a.md": PLANNED, "Interviews/b.md": BROKEN})
+    with command("--vault", str(root), "--as-of", "2026-11-27", "--debounce", "0.05") as watch:
+        first = watch.read_until(summary)
+        assert first[0].startswith("Interviews/b.md:6:1: VT103 error:")
+        assert first[-1].split(" ", 1)[1] == "2 interview notes checked: 1 error, 0 warnings\n"
+        watch.read_until(lambda line: "watching" in line, "stderr")
+        write(root, "Interviews/a.md", NO_COMPANY)
+        second = watch.read_until(summary)
+        assert second == [
+            'Interviews/a.md:1:1: VT106 warning: missing recommended key "company"\n',
+            second[-1],
+        ]
+        assert second[-1].endswith(" 1 note re-checked: 0 errors, 1 warning (Interviews/a.md)\n")
+        (root / "Interviews/b.md").unlink()
+        removed = watch.read_until(lambda line: "removed" in line)
+        assert removed[-1].endswith(" Interviews/b.md removed\n")
+        assert watch.interrupt() == 0
+        assert "Traceback" not in watch.rest_of_stderr()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGINT to a child is POSIX")
+def test_the_command_writes_json_lines(vault) -> None:  # type: ignore[no-untyped-def]
+    root = vault({"Interviews/a.md": PLANNED})
+    with command("--vault", str(root), "--as-of", "2026-11-27", "--format", "json") as watch:
+        first = json.loads(watch.read_until(lambda line: True)[0])
+        assert first["full"] is True and first["changed"] == ["Interviews/a.md"]
+        assert first["summary"] == {"error": 0, "warning": 0}
+        watch.read_until(lambda line: "watching" in line, "stderr")
+        os.rename(root / "Interviews/a.md", root / "Interviews/b.md")
+        write(root, "Interviews/b.md", BROKEN)
+        batch = json.loads(watch.read_until(lambda line: True)[0])
+        assert watch.interrupt() == 0
+    assert batch["version"] == 1 and batch["as_of"] == "2026-11-27" and not batch["full"]
+    assert (batch["changed"], batch["removed"]) == (["Interviews/b.md"], ["Interviews/a.md"])
+    assert [d["rule"] for d in batch["diagnostics"]] == ["VT103"]
+    assert batch["summary"] == {"error": 1, "warning": 0}
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGINT to a child is POSIX")
+def test_write_index_keeps_the_index_current_without_retriggering(vault) -> None:  # type: ignore[no-untyped-def]
+    root = vault({"Interviews/a.md": PLANNED})
+    index = root / "Interviews/Index.md"
+    args = ("--vault", str(root), "--as-of", "2026-11-27", "--write-index", "--debounce", "0.05")
+    with command(*args) as watch:
+        watch.read_until(summary)
+        watch.read_until(lambda line: "watching" in line, "stderr")
+        assert "Gamma" in index.read_text("utf-8")
+        write(root, "Interviews/a.md", replace(PLANNED, "Gamma", "Delta Labs"))
+        watch.read_until(summary)
+        watch.read_until(lambda line: "wrote Interviews/Index.md" in line, "stderr")
+        assert "Delta Labs" in index.read_text("utf-8")
+        watch.nothing_more(1.0)  # the index's own write made no pass
+        assert watch.interrupt() == 0
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGINT to a child is POSIX")
+def test_a_config_change_reloads_and_a_bad_one_keeps_the_old(vault) -> None:  # type: ignore[no-untyped-def]
+    root = vault({"Interviews/a.md": NO_COMPANY, "Interviews/b.md": SCHEDULED})
+    with command("--vault", str(root), "--as-of", "2026-11-27", "--debounce", "0.05") as watch:
+        first = watch.read_until(summary)
+        assert "1 warning" in first[-1]
+        watch.read_until(lambda line: "watching" in line, "stderr")
+        write(root, CONFIG_NAME, "[rules]\nVT106 = 'off'\n")
+        again = watch.read_until(summary)
+        assert again[-1].endswith(" 2 interview notes checked: all clean\n")
+        write(root, CONFIG_NAME, "[rules\n")
+        watch.read_until(lambda line: "going on with the previous one" in line, "stderr")
+        write(root, "Interviews/a.md", replace(NO_COMPANY, "Marcus Lee", "Marcus Lee Jr"))
+        after = watch.read_until(summary)
+        assert after == [after[-1]]  # VT106 is still off
+        assert watch.interrupt() == 0

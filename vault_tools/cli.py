@@ -603,6 +603,131 @@ def digest(
     click.echo(output, nl=False)
 
 
+@cli.command(context_settings=CONTEXT_SETTINGS)
+@vault_options
+@click.option(
+    "--write-index",
+    is_flag=True,
+    help="Keep the index note (default Interviews/Index.md, [output] index) current: written "
+    "at start and after every change that alters it.",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text: findings as `check` prints them, then a summary line per pass; json: one "
+    "JSON object per line per pass.",
+)
+@click.option(
+    "--debounce",
+    type=click.FloatRange(0.0, 10.0),
+    default=0.1,
+    show_default=True,
+    metavar="SECONDS",
+    help="Wait this long after the last change before re-checking, so that a burst of "
+    "changes (a git pull) makes one pass.",
+)
+@cache_option
+@user_errors
+def watch(
+    vault: Path | None,
+    as_of: dt.date | None,
+    write_index: bool,
+    output_format: str,
+    debounce: float,
+    no_cache: bool,
+) -> None:
+    """Check every note once, then re-check the notes that change, as they change.
+
+    Each pass prints the findings of the changed notes as `check` prints them, then one
+    summary line. Editors' atomic saves, swap and backup files, renames, deletions and a
+    git pull's burst of changes are taken in stride; .obsidian/, .vault-tools/ and the
+    notes vault-tools writes are ignored. A change to .vault-tools.toml (or to the interview
+    template) re-checks everything. Without --as-of, "today" is today at each pass.
+    Ctrl-C stops it (exit 0).
+
+    \b
+    Examples:
+      vault-tools watch --vault ~/Notes
+      vault-tools watch --write-index              # keep Interviews/Index.md current
+      vault-tools watch --format json --as-of 2026-11-27
+    """
+    import threading
+
+    from vault_tools.render import check as render_check
+    from vault_tools.render import watch as render
+    from vault_tools.watch import BatchResult, VaultWatcher, Watch
+
+    session = Session(vault, as_of, use_cache=not no_cache)
+    state = Watch(
+        session.root,
+        session.config,
+        as_of=as_of,
+        use_cache=session.use_cache,
+        keep_notes=write_index,
+    )
+    lock = threading.Lock()  # one pass at a time, and whole passes on stdout
+
+    def show(batch: BatchResult, *, starting: bool = False) -> None:
+        for rel, reason in batch.unreadable:
+            warn(f"cannot read {rel}: {reason}")
+        for message in batch.warnings:
+            warn(message)
+        if output_format == "json":
+            click.echo(render.render_json(batch), nl=False)
+        else:
+            click.echo(render_check.render_text(batch.result), nl=False)
+            click.echo(render.summary_line(batch))
+        sys.stdout.flush()
+        if not write_index:
+            return
+        try:
+            if _write_index(
+                state.root, state.config, batch.as_of, state.notes, only_if_changed=True
+            ):
+                click.echo(f"wrote {state.config.index_path}", err=True)
+        except VaultToolsError as exc:
+            if starting:
+                raise
+            click.echo(f"vault-tools: error: {exc}", err=True)
+
+    def on_batch(changed: set[str], deleted: set[str]) -> None:
+        with lock:
+            show(state.check_changed(changed, deleted))
+
+    def on_config() -> Config:
+        with lock:
+            try:
+                state.reload_config()
+            except VaultToolsError as exc:
+                click.echo(f"vault-tools: error: {exc}; going on with the previous one", err=True)
+                return state.config
+            click.echo("settings changed: checking every note again", err=True)
+            show(state.check_all())
+            return state.config
+
+    watcher = VaultWatcher(
+        session.root, session.config, on_batch, debounce=debounce, on_config=on_config
+    )
+    try:
+        watcher.start()
+        with lock:
+            progress = Progress()
+            try:
+                first = state.check_all(progress)
+            finally:
+                progress.close()
+            show(first, starting=True)
+        click.echo(f"watching {session.root} (Ctrl-C to stop)", err=True)
+        watcher.run_until(threading.Event())
+    except KeyboardInterrupt:
+        pass  # the way to stop: exit 0, quietly
+    finally:
+        watcher.stop()
+
+
 def _note_text(meta: Mapping[str, Any], body: str) -> str:
     """A generated note: ``generated_by: vault-tools`` first, then ``meta``, then ``body``."""
     from vault_tools.note import generated_note
