@@ -322,6 +322,27 @@ def test_writing_the_index_does_not_trigger_a_pass(vault) -> None:  # type: igno
     assert "Interviews/b" in (root / config.index_path).read_text("utf-8")
 
 
+def test_kept_notes_change_only_when_an_interview_note_does(vault) -> None:  # type: ignore[no-untyped-def]
+    root = vault({"Interviews/a.md": DONE, "Daily/2026-11-27.md": "# Today\n"})
+    state = Watch(root, load_config(root), as_of=AS_OF, keep_notes=True)
+    state.check_all()
+    version = state.notes_version
+    write(root, "Daily/2026-11-27.md", "# Today\nA call with Jane.\n")
+    state.check_changed({"Daily/2026-11-27.md"}, set())
+    assert state.notes_version == version  # the index need not be rebuilt
+    write(root, "Interviews/a.md", replace(DONE, "Acme Corp", "Acme Inc"))
+    state.check_changed({"Interviews/a.md"}, set())
+    assert state.notes_version == version + 1
+    assert state.notes[0].get("company") == "Acme Inc"
+    write(root, "Daily/2026-11-27.md", "---\ntags: [interview]\n---\n")  # now one
+    state.check_changed({"Daily/2026-11-27.md"}, set())
+    assert [n.path for n in state.notes] == ["Daily/2026-11-27.md", "Interviews/a.md"]
+    (root / "Interviews/a.md").unlink()
+    state.check_changed(set(), {"Interviews/a.md"})
+    assert [n.path for n in state.notes] == ["Daily/2026-11-27.md"]
+    assert state.notes_version == version + 3
+
+
 def test_a_config_change_is_handed_over_and_its_config_used(vault) -> None:  # type: ignore[no-untyped-def]
     root = vault({"Interviews/a.md": NO_COMPANY, "Archive/x.md": PLANNED})
     reloads: queue.Queue[Config] = queue.Queue()

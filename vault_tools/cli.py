@@ -669,6 +669,7 @@ def watch(
         keep_notes=write_index,
     )
     lock = threading.Lock()  # one pass at a time, and whole passes on stdout
+    index_made_of: list[object] = []  # (notes version, as-of) the index note was last made of
 
     def show(batch: BatchResult, *, starting: bool = False) -> None:
         for rel, reason in batch.unreadable:
@@ -681,13 +682,15 @@ def watch(
             click.echo(render_check.render_text(batch.result), nl=False)
             click.echo(render.summary_line(batch))
         sys.stdout.flush()
-        if not write_index:
-            return
+        made_of = [state.notes_version, batch.as_of]
+        if not write_index or (made_of == index_made_of and not batch.full):
+            return  # only notes that are no interviews changed: the index says the same
         try:
             if _write_index(
                 state.root, state.config, batch.as_of, state.notes, only_if_changed=True
             ):
                 click.echo(f"wrote {state.config.index_path}", err=True)
+            index_made_of[:] = made_of
         except VaultToolsError as exc:
             if starting:
                 raise

@@ -417,6 +417,8 @@ class Watch:
         self.use_cache = use_cache
         self.keep_notes = keep_notes
         self._notes: dict[str, Note] = {}
+        #: Goes up whenever the kept notes change, so the index is rebuilt only then.
+        self.notes_version = 0
         self._ctx: RuleContext | None = None
 
     def as_of(self) -> dt.date:
@@ -467,6 +469,7 @@ class Watch:
             )
             warnings.extend(w for w in loaded.warnings if w not in warnings)
             self._notes = {note.path: note for note in notes}
+            self.notes_version += 1
         return BatchResult(
             when=dt.datetime.now(self.config.tz).replace(microsecond=0),
             as_of=as_of,
@@ -499,14 +502,15 @@ class Watch:
     def _update_notes(self, batch: BatchResult) -> None:
         from vault_tools.engine import load_interview_notes
 
-        for rel in (*batch.changed, *batch.removed):
-            self._notes.pop(rel, None)
-        if batch.listing is None or not batch.listing.paths:
-            return
-        notes, _ = load_interview_notes(
-            self.root, self.config, batch.listing, whole_vault=False, use_cache=self.use_cache
-        )
-        self._notes.update((note.path, note) for note in notes)
+        dropped = [self._notes.pop(rel, None) for rel in (*batch.changed, *batch.removed)]
+        notes: list[Note] = []
+        if batch.listing is not None and batch.listing.paths:
+            notes, _ = load_interview_notes(
+                self.root, self.config, batch.listing, whole_vault=False, use_cache=self.use_cache
+            )
+            self._notes.update((note.path, note) for note in notes)
+        if notes or any(note is not None for note in dropped):
+            self.notes_version += 1  # else only notes that are no interviews changed
 
 
 # --------------------------------------------------------------------------------------------
