@@ -441,8 +441,8 @@ class Process:
             return
         pytest.fail(f"unexpected output: {line!r}")
 
-    def interrupt(self) -> int:
-        self.proc.send_signal(signal.SIGINT)
+    def interrupt(self, signum: int = signal.SIGINT) -> int:
+        self.proc.send_signal(signum)
         return self.proc.wait(WAIT)
 
     def rest_of_stderr(self) -> str:
@@ -504,7 +504,7 @@ def test_the_command_writes_json_lines(vault) -> None:  # type: ignore[no-untype
         os.rename(root / "Interviews/a.md", root / "Interviews/b.md")
         write(root, "Interviews/b.md", BROKEN)
         batch = json.loads(watch.read_until(lambda line: True)[0])
-        assert watch.interrupt() == 0
+        assert watch.interrupt(signal.SIGTERM) == 0  # as a service manager stops it
     assert batch["version"] == 1 and batch["as_of"] == "2026-11-27" and not batch["full"]
     assert (batch["changed"], batch["removed"]) == (["Interviews/b.md"], ["Interviews/a.md"])
     assert [d["rule"] for d in batch["diagnostics"]] == ["VT103"]

@@ -9,7 +9,9 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import os
+import signal
 import sys
+import threading
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -646,7 +648,7 @@ def watch(
     git pull's burst of changes are taken in stride; .obsidian/, .vault-tools/ and the
     notes vault-tools writes are ignored. A change to .vault-tools.toml (or to the interview
     template) re-checks everything. Without --as-of, "today" is today at each pass.
-    Ctrl-C stops it (exit 0).
+    Ctrl-C (or SIGTERM) stops it, with exit code 0.
 
     \b
     Examples:
@@ -654,8 +656,6 @@ def watch(
       vault-tools watch --write-index              # keep Interviews/Index.md current
       vault-tools watch --format json --as-of 2026-11-27
     """
-    import threading
-
     from vault_tools.render import check as render_check
     from vault_tools.render import watch as render
     from vault_tools.watch import BatchResult, VaultWatcher, Watch
@@ -714,6 +714,7 @@ def watch(
     watcher = VaultWatcher(
         session.root, session.config, on_batch, debounce=debounce, on_config=on_config
     )
+    previous = _stop_on_sigterm()
     try:
         watcher.start()
         with lock:
@@ -729,6 +730,22 @@ def watch(
         pass  # the way to stop: exit 0, quietly
     finally:
         watcher.stop()
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _stop_on_sigterm() -> Any:
+    """Make SIGTERM (``kill``, a service manager stopping us) stop a watch as Ctrl-C does.
+
+    Returns the handler it replaced, or ``None`` where it cannot be set (not the main thread).
+    """
+    if threading.current_thread() is not threading.main_thread():
+        return None
+
+    def stop(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    return signal.signal(signal.SIGTERM, stop)
 
 
 def _note_text(meta: Mapping[str, Any], body: str) -> str:
