@@ -363,6 +363,20 @@ def test_a_config_change_is_handed_over_and_its_config_used(vault) -> None:  # t
     assert batch.changed == ("Interviews/a.md",)
 
 
+def test_a_template_change_counts_as_a_settings_change(vault) -> None:  # type: ignore[no-untyped-def]
+    root = vault({"Interviews/a.md": PLANNED, "Templates/Interview.md": "## Objectives\n"})
+    reloads: queue.Queue[str] = queue.Queue()
+
+    def on_config(state: Watch) -> Config:
+        reloads.put("reloaded")
+        return state.reload_config()
+
+    with watching(root, on_config=on_config) as (batches, _, _):
+        write(root, "Templates/Interview.md", "## Objectives\n- What do I want to learn?\n")
+        assert reloads.get(timeout=WAIT) == "reloaded"
+        batches.none_within(5 * DEBOUNCE + 0.3)
+
+
 def test_a_failing_callback_stops_the_watch_and_is_raised(vault) -> None:  # type: ignore[no-untyped-def]
     root = vault({"Interviews/a.md": PLANNED})
 
