@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import queue
+import re
 import signal
 import subprocess
 import sys
@@ -520,6 +521,7 @@ def test_the_command_writes_json_lines(vault) -> None:  # type: ignore[no-untype
         batch = json.loads(watch.read_until(lambda line: True)[0])
         assert watch.interrupt(signal.SIGTERM) == 0  # as a service manager stops it
     assert batch["version"] == 1 and batch["as_of"] == "2026-11-27" and not batch["full"]
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d", batch["time"])
     assert (batch["changed"], batch["removed"]) == (["Interviews/b.md"], ["Interviews/a.md"])
     assert [d["rule"] for d in batch["diagnostics"]] == ["VT103"]
     assert batch["summary"] == {"error": 1, "warning": 0}

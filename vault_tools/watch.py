@@ -343,6 +343,13 @@ class BatchResult:
     listing: Listing | None = field(default=None, repr=False)
 
 
+def _now(config: Config) -> dt.datetime:
+    """Now in the vault's zone (the machine's when none is set), to the second, with offset."""
+    zone = config.tz
+    now = dt.datetime.now(zone) if zone is not None else dt.datetime.now().astimezone()
+    return now.replace(microsecond=0)
+
+
 def recheck(
     root: Path,
     config: Config,
@@ -384,7 +391,7 @@ def recheck(
             warnings.extend(cache.warnings)
             cache.close()
     return BatchResult(
-        when=dt.datetime.now(config.tz).replace(microsecond=0),
+        when=_now(config),
         as_of=as_of,
         changed=listing.paths,
         removed=tuple(sorted(removed)),
@@ -471,7 +478,7 @@ class Watch:
             self._notes = {note.path: note for note in notes}
             self.notes_version += 1
         return BatchResult(
-            when=dt.datetime.now(self.config.tz).replace(microsecond=0),
+            when=_now(self.config),
             as_of=as_of,
             changed=listing.paths,
             removed=(),
