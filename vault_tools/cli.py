@@ -9,9 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import os
-import signal
 import sys
-import threading
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -656,6 +654,9 @@ def watch(
       vault-tools watch --write-index              # keep Interviews/Index.md current
       vault-tools watch --format json --as-of 2026-11-27
     """
+    import signal
+    import threading
+
     from vault_tools.render import check as render_check
     from vault_tools.render import watch as render
     from vault_tools.watch import BatchResult, VaultWatcher, Watch
@@ -739,6 +740,9 @@ def _stop_on_sigterm() -> Any:
 
     Returns the handler it replaced, or ``None`` where it cannot be set (not the main thread).
     """
+    import signal
+    import threading
+
     if threading.current_thread() is not threading.main_thread():
         return None
 
