@@ -10,7 +10,7 @@ import datetime as dt
 import functools
 import os
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -20,7 +20,9 @@ from vault_tools import __version__
 from vault_tools.errors import VaultToolsError
 
 if TYPE_CHECKING:
+    from vault_tools.config import Config
     from vault_tools.dates import Period
+    from vault_tools.note import Note
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -493,16 +495,16 @@ def index(
     from vault_tools.render import index as render
 
     session = Session(vault, as_of, use_cache=not no_cache)
-    ctx = make_context(session.root, session.config, session.as_of)
-    report = index_rows(session.interview_notes(), ctx, session.as_of)
-    meta = {"type": "index"}
+    notes = session.interview_notes()
     if write:
-        _write_note(session, session.config.index_path, meta, render.render_markdown(report))
+        _write_index(session.root, session.config, session.as_of, notes)
         click.echo(f"wrote {session.config.index_path}", err=True)
         return
+    ctx = make_context(session.root, session.config, session.as_of)
+    report = index_rows(notes, ctx, session.as_of)
     output = {
         "text": render.render_text,
-        "md": lambda r: _note_text(meta, render.render_markdown(r)),
+        "md": lambda r: _note_text(INDEX_META, render.render_markdown(r)),
         "json": render.render_json,
         "csv": render.render_csv,
     }[output_format](report)
@@ -601,6 +603,155 @@ def digest(
     click.echo(output, nl=False)
 
 
+@cli.command(context_settings=CONTEXT_SETTINGS)
+@vault_options
+@click.option(
+    "--write-index",
+    is_flag=True,
+    help="Keep the index note (default Interviews/Index.md, [output] index) current: written "
+    "at start and after every change that alters it.",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text: findings as `check` prints them, then a summary line per pass; json: one "
+    "JSON object per line per pass.",
+)
+@click.option(
+    "--debounce",
+    type=click.FloatRange(0.0, 10.0),
+    default=0.1,
+    show_default=True,
+    metavar="SECONDS",
+    help="Wait this long after the last change before re-checking, so that a burst of "
+    "changes (a git pull) makes one pass.",
+)
+@cache_option
+@user_errors
+def watch(
+    vault: Path | None,
+    as_of: dt.date | None,
+    write_index: bool,
+    output_format: str,
+    debounce: float,
+    no_cache: bool,
+) -> None:
+    """Check every note once, then re-check the notes that change, as they change.
+
+    Each pass prints the findings of the changed notes as `check` prints them, then one
+    summary line. Editors' atomic saves, swap and backup files, renames, deletions and a
+    git pull's burst of changes are taken in stride; .obsidian/, .vault-tools/ and the
+    notes vault-tools writes are ignored. A change to .vault-tools.toml (or to the interview
+    template) re-checks everything. Without --as-of, "today" is today at each pass.
+    Ctrl-C (or SIGTERM) stops it, with exit code 0.
+
+    \b
+    Examples:
+      vault-tools watch --vault ~/Notes
+      vault-tools watch --write-index              # keep Interviews/Index.md current
+      vault-tools watch --format json --as-of 2026-11-27
+    """
+    import signal
+    import threading
+
+    from vault_tools.render import check as render_check
+    from vault_tools.render import watch as render
+    from vault_tools.watch import BatchResult, VaultWatcher, Watch
+
+    session = Session(vault, as_of, use_cache=not no_cache)
+    state = Watch(
+        session.root,
+        session.config,
+        as_of=as_of,
+        use_cache=session.use_cache,
+        keep_notes=write_index,
+    )
+    lock = threading.Lock()  # one pass at a time, and whole passes on stdout
+    index_made_of: list[object] = []  # (notes version, as-of) the index note was last made of
+
+    def show(batch: BatchResult, *, starting: bool = False) -> None:
+        for rel, reason in batch.unreadable:
+            warn(f"cannot read {rel}: {reason}")
+        for message in batch.warnings:
+            warn(message)
+        if output_format == "json":
+            click.echo(render.render_json(batch), nl=False)
+        else:
+            click.echo(render_check.render_text(batch.result), nl=False)
+            click.echo(render.summary_line(batch))
+        sys.stdout.flush()
+        made_of = [state.notes_version, batch.as_of]
+        if not write_index or (made_of == index_made_of and not batch.full):
+            return  # only notes that are no interviews changed: the index says the same
+        try:
+            if _write_index(
+                state.root, state.config, batch.as_of, state.notes, only_if_changed=True
+            ):
+                click.echo(f"wrote {state.config.index_path}", err=True)
+            index_made_of[:] = made_of
+        except VaultToolsError as exc:
+            if starting:
+                raise
+            click.echo(f"vault-tools: error: {exc}", err=True)
+
+    def on_batch(changed: set[str], deleted: set[str]) -> None:
+        with lock:
+            show(state.check_changed(changed, deleted))
+
+    def on_config() -> Config:
+        with lock:
+            try:
+                state.reload_config()
+            except VaultToolsError as exc:
+                click.echo(f"vault-tools: error: {exc}; going on with the previous one", err=True)
+                return state.config
+            click.echo("settings changed: checking every note again", err=True)
+            show(state.check_all())
+            return state.config
+
+    watcher = VaultWatcher(
+        session.root, session.config, on_batch, debounce=debounce, on_config=on_config
+    )
+    previous = _stop_on_sigterm()
+    try:
+        watcher.start()
+        with lock:
+            progress = Progress()
+            try:
+                first = state.check_all(progress)
+            finally:
+                progress.close()
+            show(first, starting=True)
+        click.echo(f"watching {session.root} (Ctrl-C to stop)", err=True)
+        watcher.run_until(threading.Event())
+    except KeyboardInterrupt:
+        pass  # the way to stop: exit 0, quietly
+    finally:
+        watcher.stop()
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _stop_on_sigterm() -> Any:
+    """Make SIGTERM (``kill``, a service manager stopping us) stop a watch as Ctrl-C does.
+
+    Returns the handler it replaced, or ``None`` where it cannot be set (not the main thread).
+    """
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return None
+
+    def stop(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    return signal.signal(signal.SIGTERM, stop)
+
+
 def _note_text(meta: Mapping[str, Any], body: str) -> str:
     """A generated note: ``generated_by: vault-tools`` first, then ``meta``, then ``body``."""
     from vault_tools.note import generated_note
@@ -614,6 +765,36 @@ def _write_note(session: Session, rel: str, meta: Mapping[str, Any], body: str) 
     from vault_tools.writes import write_generated
 
     write_generated(session.root, rel, _note_text(meta, body))
+
+
+INDEX_META = {"type": "index"}
+
+
+def _write_index(
+    root: Path,
+    config: Config,
+    as_of: dt.date,
+    notes: Sequence[Note],
+    *,
+    only_if_changed: bool = False,
+) -> bool:
+    """Write the index note (``index --write``, ``watch --write-index``) from the vault's
+    interview notes. ``only_if_changed``: leave the file alone when it already says this."""
+    from vault_tools.index_report import index_rows
+    from vault_tools.linter import make_context
+    from vault_tools.render import index as render
+    from vault_tools.writes import write_generated
+
+    report = index_rows(notes, make_context(root, config, as_of), as_of)
+    text = _note_text(INDEX_META, render.render_markdown(report))
+    if only_if_changed:
+        try:
+            if (root / config.index_path).read_bytes() == text.encode("utf-8"):
+                return False
+        except OSError:
+            pass  # not there yet, or unreadable: write_generated says what is wrong
+    write_generated(root, config.index_path, text)
+    return True
 
 
 def main() -> None:

@@ -66,9 +66,15 @@ def lint_key(root: Path, config: Config, as_of: dt.date) -> str:
 _WORKER: dict[str, Any] = {}
 
 
-def _init_worker(root: Path, config: Config, as_of: dt.date | None, caching: bool) -> None:
+def _init_worker(
+    root: Path,
+    config: Config,
+    as_of: dt.date | None,
+    caching: bool,
+    ctx: RuleContext | None = None,
+) -> None:
     _WORKER.clear()
-    _WORKER.update(root=root, config=config, as_of=as_of, ctx=None, caching=caching)
+    _WORKER.update(root=root, config=config, as_of=as_of, ctx=ctx, caching=caching)
 
 
 def _context() -> RuleContext | None:
@@ -133,14 +139,16 @@ def _parse_all(
     todo: Sequence[tuple[str, Stat | None]],
     progress: Progress | None,
     caching: bool,
+    ctx: RuleContext | None = None,
 ) -> Iterator[Parsed]:
     """Parse ``todo``; results come in chunks, in order, as they are ready.
 
     Without ``as_of`` nothing is linted. Without ``caching`` no parse is serialised.
+    ``ctx`` (made for this root, config and as-of) is used when parsing in this process.
     """
     workers = min(_workers(), 4)
     if len(todo) < PARALLEL_MIN or workers < 2:
-        _init_worker(root, config, as_of, caching)
+        _init_worker(root, config, as_of, caching, ctx)
         for done, (path, stat) in enumerate(todo, 1):
             parsed = _parse_one(path, stat, True)
             if parsed is not None:
@@ -235,8 +243,14 @@ def check_vault(
     whole_vault: bool = True,
     use_cache: bool = True,
     progress: Progress | None = None,
+    ctx: RuleContext | None = None,
 ) -> tuple[LintResult, RunReport]:
-    """Lint the listed notes, reusing every cached parse and lint result still valid."""
+    """Lint the listed notes, reusing every cached parse and lint result still valid.
+
+    ``whole_vault``: the listing is every note of the vault (rows of files not in it are
+    dropped, and the result is remembered as the vault's snapshot). ``ctx``: a rule context
+    made for this root, config and as-of, for a caller that checks again and again (watch).
+    """
     report = RunReport()
     cache = _open_cache(root, use_cache, report)
     select = selection_key(config)
@@ -273,7 +287,8 @@ def check_vault(
     if to_relint and cache is not None:
         from vault_tools.linter import lint_note, make_context
 
-        ctx = make_context(root, config, as_of)
+        if ctx is None:
+            ctx = make_context(root, config, as_of)
         found = dict(cache.notes(to_relint))
         for path in to_relint:
             note = found.get(path)
@@ -291,7 +306,7 @@ def check_vault(
         cache.store_lint(fresh_lint)
 
     batch: list[tuple[str, Stat, bytes, str | None, Any]] = []
-    for parsed in _parse_all(root, config, as_of, to_parse, progress, cache is not None):
+    for parsed in _parse_all(root, config, as_of, to_parse, progress, cache is not None, ctx):
         report.parsed += 1
         if parsed.interview:
             checked += 1
@@ -326,13 +341,20 @@ def load_interview_notes(
     config: Config,
     listing: Listing,
     *,
+    whole_vault: bool = True,
     use_cache: bool = True,
     progress: Progress | None = None,
 ) -> tuple[list[Note], RunReport]:
-    """Every readable interview note of the listing, parsed or taken from the cache."""
+    """Every readable interview note of the listing, parsed or taken from the cache.
+
+    ``whole_vault``: the listing is every note of the vault, and cached rows of files not
+    in it are dropped; otherwise only the listed rows are read and the rest is left alone.
+    """
     report = RunReport()
     cache = _open_cache(root, use_cache, report)
-    rows = cache.rows() if cache is not None else {}
+    rows: dict[str, Row] = {}
+    if cache is not None:
+        rows = cache.rows(None if whole_vault else listing.paths)
     select = selection_key(config)
     notes: dict[str, Note] = {}
     cached: list[str] = []
@@ -368,7 +390,8 @@ def load_interview_notes(
             batch.append((parsed.path, parsed.stat, parsed.blob, key, None))
     if cache is not None:
         cache.store(batch)
-        cache.forget(set(rows) - set(listing.paths))
+        if whole_vault:
+            cache.forget(set(rows) - set(listing.paths))
         report.warnings.extend(cache.warnings)
         cache.close()
     ordered = [notes[p] for p in sorted(notes)]
