@@ -269,7 +269,7 @@ def bench_size(notes: int, work: Path, repeat: int) -> list[tuple[str, float | N
     )
     run_once(check)
     rows.append(("peak memory, warm `check`", peak_memory_mb(check), "MB"))
-    watch = watch_latency(root)
+    watch = watch_latency(root, note)
     if watch is not None:
         rows.append(("watch: re-check one saved note", watch[0], "s"))
         rows.append(("watch: save to findings printed (debounce included)", watch[1], "s"))
@@ -277,16 +277,24 @@ def bench_size(notes: int, work: Path, repeat: int) -> list[tuple[str, float | N
     return rows
 
 
-def watch_latency(root: Path) -> tuple[float, float] | None:
-    """(re-check time, save-to-output latency) of ``vault-tools watch``, when it exists."""
+def watch_latency(root: Path, note: Path, runs: int = 9) -> tuple[float, float] | None:
+    """(re-check of one saved note, save-to-findings latency) of ``vault-tools watch``:
+    medians over ``runs`` saves under a running watcher, default debounce."""
     try:
         from vault_tools import watch
+        from vault_tools.config import load_config
     except ImportError:
         return None
-    measure = getattr(watch, "measure_latency", None)
-    if measure is None:
-        return None
-    return measure(root)  # type: ignore[no-any-return]
+    import datetime as dt
+
+    config = load_config(root)
+    rel = note.relative_to(root).as_posix()
+    latencies, rechecks = [], []
+    for _ in range(runs):
+        latency, recheck = watch.measure_latency(root, config, dt.date.fromisoformat(AS_OF), rel)
+        latencies.append(latency)
+        rechecks.append(recheck)
+    return statistics.median(rechecks), statistics.median(latencies)
 
 
 def obsidiantools_row(work: Path, python: str, repeat: int) -> list[tuple[str, float | None, str]]:
