@@ -239,3 +239,68 @@ def test_cli_no_cache_flag(root: Path) -> None:
         catch_exceptions=False,
     )
     assert result.exit_code == 1 and not (root / CACHE_DIR).exists()
+
+
+def test_the_patched_snapshot_always_equals_a_full_check(root: Path) -> None:
+    """Edits, new notes, deletions and renames, one run after another: the cached result
+    (patched from the last whole-vault check) equals a check that reads everything."""
+    import random
+
+    rng = random.Random(5)
+    texts = [
+        DONE,
+        BROKEN,
+        PLANNED,
+        replace(DONE, "## Takeaways", "## Other"),
+        "# no front matter\n",
+    ]
+    for i in range(12):
+        (root / "Interviews" / f"n{i}.md").write_text(rng.choice(texts))
+    age(root)
+    check(root)
+    for step in range(25):
+        notes = sorted((root / "Interviews").glob("*.md"))
+        action = rng.choice(["edit", "add", "delete", "rename"])
+        target = rng.choice(notes)
+        if action == "edit":
+            target.write_text(rng.choice(texts) + f"\n{step}\n")
+            age(target, 1000 - step)
+        elif action == "add":
+            new = root / "Interviews" / f"added{step}.md"
+            new.write_text(rng.choice(texts))
+            age(new)
+        elif action == "delete" and len(notes) > 2:
+            target.unlink()
+        elif action == "rename":
+            target.rename(target.with_name(f"renamed{step}.md"))
+        cached, run = check(root)
+        fresh, _ = check(root, use_cache=False)
+        assert cached == fresh, (step, action)
+        assert run.parsed <= 1
+
+
+def test_a_read_error_is_not_kept_in_the_snapshot(
+    root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from vault_tools import vault as vault_module
+
+    real = vault_module.read_note_bytes if hasattr(vault_module, "read_note_bytes") else None
+    original = Path.read_bytes
+
+    def deny(self: Path) -> bytes:
+        if self.name == "b.md":
+            raise PermissionError(13, "Permission denied")
+        return original(self)
+
+    monkeypatch.setattr(Path, "read_bytes", deny)
+    if real is not None:
+        monkeypatch.setattr(
+            vault_module,
+            "read_note_bytes",
+            lambda r, rel: deny(Path(r) / rel),
+        )
+    denied, _ = check(root)
+    assert ("Interviews/b.md", "VT005") in codes(denied)
+    monkeypatch.undo()  # permission fixed: neither mtime nor size changed
+    again, _ = check(root)
+    assert codes(again) == [("Interviews/b.md", "VT103")]

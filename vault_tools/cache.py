@@ -19,7 +19,7 @@ import sqlite3
 import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from vault_tools import PARSER_VERSION, __version__
 
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
 CACHE_DIR = ".vault-tools"
 CACHE_NAME = "cache.sqlite"
-SCHEMA = 1
+SCHEMA = 2
 #: A file modified this recently may change again within the same mtime tick and keep its
 #: size ("racy" timestamps, as git calls them): such a row is re-checked next time.
 RACY_NS = 2_000_000_000
@@ -45,6 +45,15 @@ CREATE TABLE IF NOT EXISTS files (
     lint TEXT
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS parses (path TEXT PRIMARY KEY, note BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS snapshot (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    key TEXT NOT NULL,
+    lint_key TEXT NOT NULL,
+    paths BLOB NOT NULL,
+    columns BLOB NOT NULL,
+    flags BLOB NOT NULL,
+    result TEXT NOT NULL
+);
 """
 
 
@@ -65,6 +74,22 @@ class Row(tuple[int, int, "str | None", "str | None"]):
 
     def fresh(self, stat: tuple[int, int]) -> bool:
         return self[0] == stat[0] and self[1] == stat[1]
+
+
+class Snapshot(NamedTuple):
+    """A whole-vault check, kept so the next one can start from it.
+
+    ``paths`` are the listed paths joined by NUL, ``columns`` their mtimes then sizes (int64),
+    ``flags`` one byte per path (1: an interview note), ``result`` the LintResult as JSON,
+    ``key`` the fingerprint of all of it with ``lint_key`` (config, as-of, templates).
+    """
+
+    key: str
+    lint_key: str
+    paths: bytes
+    columns: bytes
+    flags: bytes
+    result: str
 
 
 def parser_id() -> str:
@@ -134,6 +159,7 @@ class NoteCache:
             db.execute("BEGIN IMMEDIATE")
             db.execute("DELETE FROM files")
             db.execute("DELETE FROM parses")
+            db.execute("DELETE FROM snapshot")
             db.execute("DELETE FROM meta")
             db.execute("INSERT OR REPLACE INTO meta VALUES ('schema', ?)", (str(SCHEMA),))
             db.execute("INSERT OR REPLACE INTO meta VALUES ('parser', ?)", (parser_id(),))
@@ -141,33 +167,60 @@ class NoteCache:
 
     # -- the whole-vault snapshot ---------------------------------------------------------
 
-    def snapshot(self) -> tuple[str, str] | None:
-        """(key, result) of the last whole-vault check, if any."""
+    def snapshot_key(self) -> str | None:
+        """The key of the last whole-vault check's snapshot, if any."""
         try:
-            found = dict(
-                self._db.execute(
-                    "SELECT key, value FROM meta WHERE key IN ('snapshot', 'snapshot_result')"
-                ).fetchall()
-            )
+            found = self._db.execute("SELECT key FROM snapshot WHERE id = 1").fetchone()
         except sqlite3.Error as exc:
             self._trouble(exc)
             return None
-        if "snapshot" in found and "snapshot_result" in found:
-            return found["snapshot"], found["snapshot_result"]
-        return None
+        return str(found[0]) if found else None
 
-    def save_snapshot(self, key: str | None, result: str) -> None:
-        """Remember a whole-vault result under ``key`` (``None`` forgets the last one)."""
+    def snapshot(self) -> Snapshot | None:
+        """The last whole-vault check: what it listed and what it found."""
+        try:
+            found = self._db.execute(
+                "SELECT key, lint_key, paths, columns, flags, result FROM snapshot WHERE id = 1"
+            ).fetchone()
+        except sqlite3.Error as exc:
+            self._trouble(exc)
+            return None
+        return Snapshot(*found) if found else None
+
+    def save_snapshot(self, snapshot: Snapshot | None, same_paths: bool = False) -> None:
+        """Remember a whole-vault check (``None`` forgets the last one). ``same_paths``: the
+        stored snapshot lists the same files, so their names need not be written again."""
         if self._broken:
             return
         try:
             self._db.execute("BEGIN IMMEDIATE")
-            if key is None:
-                self._db.execute("DELETE FROM meta WHERE key IN ('snapshot', 'snapshot_result')")
-            else:
-                self._db.executemany(
-                    "INSERT OR REPLACE INTO meta VALUES (?, ?)",
-                    [("snapshot", key), ("snapshot_result", result)],
+            if snapshot is not None and same_paths:
+                updated = self._db.execute(
+                    "UPDATE snapshot SET key = ?, lint_key = ?, columns = ?, flags = ?, "
+                    "result = ? WHERE id = 1",
+                    (
+                        snapshot.key,
+                        snapshot.lint_key,
+                        snapshot.columns,
+                        snapshot.flags,
+                        snapshot.result,
+                    ),
+                )
+                if updated.rowcount == 1:
+                    self._db.execute("COMMIT")
+                    return
+            self._db.execute("DELETE FROM snapshot")
+            if snapshot is not None:
+                self._db.execute(
+                    "INSERT INTO snapshot VALUES (1, ?, ?, ?, ?, ?, ?)",
+                    (
+                        snapshot.key,
+                        snapshot.lint_key,
+                        snapshot.paths,
+                        snapshot.columns,
+                        snapshot.flags,
+                        snapshot.result,
+                    ),
                 )
             self._db.execute("COMMIT")
         except sqlite3.Error as exc:

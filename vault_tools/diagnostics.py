@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, NamedTuple
 
 SEVERITIES = ("error", "warning", "off")
 
@@ -16,11 +17,11 @@ class Finding:
     message: str
 
 
-@dataclass(frozen=True, order=True)
-class Diagnostic:
+class Diagnostic(NamedTuple):
     """A finding stamped with its note's path, its rule code and its severity.
 
-    Field order is the sort order: path, then line, column, rule.
+    Field order is the sort order: path, then line, column, rule. A named tuple: a large
+    vault's tens of thousands are made and sorted at C speed.
     """
 
     path: str
@@ -30,14 +31,18 @@ class Diagnostic:
     severity: str
     message: str
 
+    def sort_key(self) -> tuple[str, int, int, str, str]:
+        """The order of output: path, line, column, rule (faster than the dataclass order)."""
+        return (self.path, self.line, self.column, self.rule, self.message)
+
     def to_row(self) -> list[object]:
         """Compact form for the cache (the path is the row's key)."""
         return [self.line, self.column, self.rule, self.severity, self.message]
 
     @classmethod
-    def from_row(cls, path: str, row: list[object]) -> Diagnostic:
-        line, column, rule, severity, message = row
-        return cls(path, int(line), int(column), str(rule), str(severity), str(message))  # type: ignore[call-overload]
+    def from_row(cls, path: str, row: list[Any]) -> Diagnostic:
+        """From ``to_row``'s form, as the cache stored it."""
+        return cls(path, row[0], row[1], row[2], row[3], row[4])
 
     def to_json(self) -> dict[str, object]:
         return {

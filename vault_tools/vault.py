@@ -68,6 +68,13 @@ class StatTable(Mapping[str, Stat]):
     def __len__(self) -> int:
         return len(self._paths)
 
+    def newest(self) -> int:
+        """The latest modification time in the table (0 when empty)."""
+        return max(self._mtimes, default=0)
+
+    def column_bytes(self) -> bytes:
+        return self._mtimes.tobytes() + self._sizes.tobytes()
+
     def in_order(self) -> Iterator[tuple[str, Stat]]:
         for i, path in enumerate(self._paths):
             yield path, (self._mtimes[i], self._sizes[i])
