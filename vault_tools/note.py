@@ -317,6 +317,14 @@ def _markdown_parser() -> Any:
                 self.tokens[-1]["_start"] = self.cursor
 
     class LineBlockParser(mistune.BlockParser):
+        def parse(self, state: Any, rules: list[str] | None = None) -> None:
+            # Only top-level blocks are read (headings, code blocks). The extent of a list
+            # or block quote is settled before its contents are parsed, so skip parsing
+            # the contents: it was most of the time on big notes and grew to gigabytes
+            # of memory on one long list item such as ``- *****...``.
+            if state.parent is None:
+                super().parse(state, rules)
+
         def parse_method(self, m: re.Match[str], state: Any) -> int | None:
             if state.parent is not None:
                 return super().parse_method(m, state)
