@@ -366,11 +366,28 @@ def _block_tokens(body: str) -> list[dict[str, Any]]:
     return tokens
 
 
+#: Lines longer than this reach the Markdown parser as their first and last halves only.
+MAX_BLOCK_LINE = 8192
+
+
+def _clip(text: str) -> str:
+    """A very long line cut in the middle, for the block parser only.
+
+    What makes a line a heading, a fence or a list item is at its start (and, for a setext
+    underline or a thematic break, in every character, which both ends keep). Whole, one
+    5 MB line of ``- - - ...`` took mistune's patterns over a gigabyte of memory.
+    """
+    if len(text) <= MAX_BLOCK_LINE:
+        return text
+    half = MAX_BLOCK_LINE // 2
+    return text[:half] + text[-half:]
+
+
 def _structure(
     lines: tuple[str, ...], body_start: int
 ) -> tuple[tuple[Heading, ...], frozenset[int]]:
     """Top-level headings and code-block lines of the body (1-based file lines)."""
-    body_lines = lines[body_start - 1 :]
+    body_lines = [_clip(text) for text in lines[body_start - 1 :]]
     if not body_lines:
         return (), frozenset()
     body = "\n".join(body_lines) + "\n"
