@@ -15,7 +15,7 @@ from vault_tools.diagnostics import Diagnostic
 from vault_tools.note import Note, parse_note
 from vault_tools.rules import ALL_RULES, RULES_BY_CODE, Rule
 from vault_tools.rules.context import RuleContext, section_lookup, template_placeholders
-from vault_tools.vault import is_generated, is_interview
+from vault_tools.vault import is_generated, is_interview, read_note_bytes
 
 IGNORE_KEY = "vault-tools-ignore"
 TEMPLATE_NAME = "Interview.md"
@@ -28,9 +28,8 @@ def builtin_template() -> str:
 def template_text(root: Path, config: Config) -> str:
     """The vault's ``<templates>/Interview.md`` when it exists and reads, else the built-in."""
     if config.templates:
-        candidate = root / config.templates / TEMPLATE_NAME
         try:
-            return candidate.read_bytes().decode("utf-8-sig")
+            return read_note_bytes(root, f"{config.templates}/{TEMPLATE_NAME}").decode("utf-8-sig")
         except (OSError, UnicodeDecodeError):
             pass
     return builtin_template()
