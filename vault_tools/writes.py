@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
 from pathlib import Path
 
@@ -20,8 +21,22 @@ def inside_vault(root: Path, rel: str) -> Path:
 
 
 def _temp_beside(target: Path) -> tuple[int, str]:
+    """A temporary file next to ``target``, with the mode ``target`` has or would get.
+
+    mkstemp makes it 0600; renamed into place as it is, every generated note (and every
+    rewrite of one the user had made group-readable) would end up private.
+    """
     target.parent.mkdir(parents=True, exist_ok=True)
-    return tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        mode = stat.S_IMODE(target.stat().st_mode)
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
+    with contextlib.suppress(OSError):
+        os.chmod(temp, mode)
+    return fd, temp
 
 
 def _write_all(fd: int, data: bytes) -> None:
