@@ -244,6 +244,12 @@ def _load_yaml(text: str, first_line: int) -> tuple[Any, dict[str, int], list[Pa
             raise _FrontMatterError(
                 first_line, 1, f"front matter is not valid YAML: {exc}"
             ) from None
+        except RecursionError:
+            # PyYAML without libyaml composes recursively: a few hundred nested brackets
+            # exhaust the stack (libyaml stops at its own limit with a YAMLError instead).
+            raise _FrontMatterError(
+                first_line, 1, f"front matter nests deeper than {MAX_YAML_DEPTH} levels"
+            ) from None
         if node is None:
             return None, {}, []
         size, depth = _measure(node)
