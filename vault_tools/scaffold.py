@@ -164,6 +164,9 @@ def init_vault(root: Path, config: Config) -> list[tuple[str, str]]:
         elif target.exists():
             done.append((folder + "/", "is a file, not a folder; left as it is"))
         else:
-            target.mkdir(parents=True)
+            try:
+                target.mkdir(parents=True)
+            except OSError as exc:
+                raise VaultToolsError(f"cannot create {folder}/: {exc.strerror or exc}") from None
             done.append((folder + "/", "created"))
     return done

@@ -6,6 +6,7 @@ import contextlib
 import os
 import stat
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 from vault_tools.errors import VaultToolsError
@@ -46,6 +47,28 @@ def _write_all(fd: int, data: bytes) -> None:
         os.fsync(handle.fileno())
 
 
+@contextlib.contextmanager
+def _write_errors(rel: str) -> Iterator[None]:
+    """A failed write (no permission, disk full, read-only file system) is one clear line
+    and exit 2, not a traceback. Cleanup has run by the time it gets here."""
+    try:
+        yield
+    except OSError as exc:
+        raise VaultToolsError(f"cannot write {rel}: {exc.strerror or exc}") from None
+
+
+def _create_exclusive(target: Path, data: bytes) -> None:
+    """Create ``target`` only if the name is free; a failed write leaves no part of it."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    fd = os.open(target, flags, 0o666)
+    try:
+        _write_all(fd, data)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(target)
+        raise
+
+
 def create_new(root: Path, rel: str, text: str) -> Path:
     """Create ``rel`` with ``text``; exit 2 (nothing written) when it already exists.
 
@@ -55,23 +78,23 @@ def create_new(root: Path, rel: str, text: str) -> Path:
     target = inside_vault(root, rel)
     if target.exists() or target.is_symlink():
         raise VaultToolsError(f"{rel} already exists; nothing was written")
-    fd, temp = _temp_beside(target)
-    try:
-        _write_all(fd, text.encode("utf-8"))
+    with _write_errors(rel):
+        fd, temp = _temp_beside(target)
         try:
-            os.link(temp, target)
-        except FileExistsError:
-            raise VaultToolsError(f"{rel} already exists; nothing was written") from None
-        except OSError:
-            # No hard links on this file system: fall back to an exclusive create.
+            _write_all(fd, text.encode("utf-8"))
             try:
-                with open(target, "xb") as handle:
-                    handle.write(text.encode("utf-8"))
+                os.link(temp, target)
             except FileExistsError:
                 raise VaultToolsError(f"{rel} already exists; nothing was written") from None
-    finally:
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
+            except OSError:
+                # No hard links on this file system: fall back to an exclusive create.
+                try:
+                    _create_exclusive(target, text.encode("utf-8"))
+                except FileExistsError:
+                    raise VaultToolsError(f"{rel} already exists; nothing was written") from None
+        finally:
+            with contextlib.suppress(OSError):
+                os.unlink(temp)
     return target
 
 
@@ -114,5 +137,6 @@ def write_generated(root: Path, rel: str, text: str) -> Path:
                 "(no `generated_by: vault-tools` in its front matter). Move it away, or "
                 "choose another path in .vault-tools.toml [output]"
             )
-    replace_atomically(target, text)
+    with _write_errors(rel):
+        replace_atomically(target, text)
     return target
