@@ -7,6 +7,7 @@ are interviews and which heading is which section are decided later, by the call
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -226,16 +227,38 @@ def _measure(node: yaml.Node) -> tuple[int, int]:
     return sizes.get(id(node), 1), depth
 
 
+class _MarkPlacer:
+    """Places a YAML mark on the note's lines, from its character index.
+
+    YAML also breaks lines at U+0085, U+2028 and U+2029, which editors (and split_lines)
+    do not: counted by YAML's own line numbers, a key after one of them landed lines
+    below its real place, even past the end of the file.
+    """
+
+    def __init__(self, text: str, first_line: int) -> None:
+        self.text, self.first_line = text, first_line
+        self.starts: list[int] | None = None
+
+    def place(self, mark: Any) -> tuple[int, int]:
+        """``(line, column)``, 1-based, of a mark (``None``: the start of the text)."""
+        if mark is None:
+            return self.first_line, 1
+        if self.starts is None:
+            self.starts = [0] + [m.end() for m in re.finditer("\n", self.text)]
+        index = min(max(int(mark.index), 0), len(self.text))
+        row = bisect.bisect_right(self.starts, index) - 1
+        return self.first_line + row, index - self.starts[row] + 1
+
+
 def _load_yaml(text: str, first_line: int) -> tuple[Any, dict[str, int], list[ParseProblem]]:
     """Parse front matter text; returns (data, line of each top-level key, problems)."""
+    placer = _MarkPlacer(text, first_line)
     loader = _Yaml12Loader(text)
     try:
         try:
             node = loader.get_single_node()
         except yaml.MarkedYAMLError as exc:
-            mark = exc.problem_mark or exc.context_mark
-            line = first_line + (mark.line if mark else 0)
-            column = (mark.column + 1) if mark else 1
+            line, column = placer.place(exc.problem_mark or exc.context_mark)
             reason = exc.problem or exc.context or "invalid YAML"
             raise _FrontMatterError(
                 line, column, f"front matter is not valid YAML: {reason}"
@@ -270,13 +293,13 @@ def _load_yaml(text: str, first_line: int) -> tuple[Any, dict[str, int], list[Pa
                 if not isinstance(key_node, yaml.ScalarNode):
                     continue
                 name = str(key_node.value)
-                line = first_line + key_node.start_mark.line
+                line, column = placer.place(key_node.start_mark)
                 if name in key_lines:
                     problems.append(
                         (
                             "VT107",
                             line,
-                            key_node.start_mark.column + 1,
+                            column,
                             f'key "{name}" appears twice (first on line {key_lines[name]}); '
                             "the last one wins",
                         )
@@ -285,8 +308,7 @@ def _load_yaml(text: str, first_line: int) -> tuple[Any, dict[str, int], list[Pa
         try:
             data = loader.construct_document(node)
         except (yaml.YAMLError, ValueError, TypeError, OverflowError) as exc:
-            mark = getattr(exc, "problem_mark", None)
-            line = first_line + (mark.line if mark else 0)
+            line, _ = placer.place(getattr(exc, "problem_mark", None))
             reason = getattr(exc, "problem", None) or str(exc)
             raise _FrontMatterError(line, 1, f"front matter is not valid YAML: {reason}") from None
         return data, key_lines, problems
@@ -401,8 +423,6 @@ def _structure(
     starts = [0]
     for text in body_lines:
         starts.append(starts[-1] + len(text) + 1)
-
-    import bisect
 
     def line_of(offset: int) -> int:
         return body_start + bisect.bisect_right(starts, offset) - 1
