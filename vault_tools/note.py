@@ -503,8 +503,9 @@ def parse_note(path: str, raw: bytes) -> Note:
             bad_at = exc.start
         else:  # pragma: no cover - decode() would have succeeded
             bad_at = len(bad)
-        line = raw.count(b"\n", 0, bad_at) + 1
-        column = bad_at - (raw.rfind(b"\n", 0, bad_at) + 1) + 1
+        # Count lines as split_lines does (CR and CRLF too) and columns in characters.
+        before = _NEWLINE.split(raw[:bad_at].decode("utf-8").removeprefix("\ufeff"))
+        line, column = len(before), len(before[-1]) + 1
         message = f"file is not valid UTF-8 (byte {bad_at + 1}); save it as UTF-8"
         return _unreadable(path, raw, line, column, message)
     if "\x00" in text:
