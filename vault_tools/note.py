@@ -227,6 +227,12 @@ def _measure(node: yaml.Node) -> tuple[int, int]:
     return sizes.get(id(node), 1), depth
 
 
+# What PyYAML's reader refuses (yaml.reader.Reader.NON_PRINTABLE).
+_YAML_UNPRINTABLE = re.compile(
+    "[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
+)
+
+
 class _MarkPlacer:
     """Places a YAML mark on the note's lines, from its character index.
 
@@ -243,9 +249,13 @@ class _MarkPlacer:
         """``(line, column)``, 1-based, of a mark (``None``: the start of the text)."""
         if mark is None:
             return self.first_line, 1
+        return self.at(int(mark.index))
+
+    def at(self, index: int) -> tuple[int, int]:
+        """``(line, column)``, 1-based, of a character index into the text."""
         if self.starts is None:
             self.starts = [0] + [m.end() for m in re.finditer("\n", self.text)]
-        index = min(max(int(mark.index), 0), len(self.text))
+        index = min(max(index, 0), len(self.text))
         row = bisect.bisect_right(self.starts, index) - 1
         return self.first_line + row, index - self.starts[row] + 1
 
@@ -263,9 +273,19 @@ def _load_yaml(text: str, first_line: int) -> tuple[Any, dict[str, int], list[Pa
             raise _FrontMatterError(
                 line, column, f"front matter is not valid YAML: {reason}"
             ) from None
-        except yaml.YAMLError as exc:
+        except yaml.reader.ReaderError:
+            # A character YAML does not allow. The error's own position counts bytes under
+            # libyaml and its text spans two lines, so find the character ourselves.
+            bad = _YAML_UNPRINTABLE.search(text)
+            line, column = placer.at(bad.start()) if bad else (first_line, 1)
+            what = f"character U+{ord(bad.group()):04X}" if bad else "a character"
             raise _FrontMatterError(
-                first_line, 1, f"front matter is not valid YAML: {exc}"
+                line, column, f"front matter is not valid YAML: {what} is not allowed in YAML"
+            ) from None
+        except yaml.YAMLError as exc:
+            reason = " ".join(str(exc).split())  # one line, like every other message
+            raise _FrontMatterError(
+                first_line, 1, f"front matter is not valid YAML: {reason}"
             ) from None
         except RecursionError:
             # PyYAML without libyaml composes recursively: a few hundred nested brackets
