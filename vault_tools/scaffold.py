@@ -70,8 +70,8 @@ def fill_template(template: str, new: NewNote) -> str:
             return json.dumps(values.get(m.group(1), ""), ensure_ascii=False)
         return values.get(m.group(2), "")
 
-    front, sep, body = _split_front(template)
-    if sep:
+    front, body = _split_front(template)
+    if front:
 
         def replace_front(m: re.Match[str]) -> str:
             if m.group(1):
@@ -80,16 +80,17 @@ def fill_template(template: str, new: NewNote) -> str:
 
         front = _PLACEHOLDER.sub(replace_front, front)
     body = _PLACEHOLDER.sub(lambda m: m.group(0) if m.group(1) else replace(m), body)
-    return front + sep + body
+    return front + body
 
 
-def _split_front(text: str) -> tuple[str, str, str]:
+def _split_front(text: str) -> tuple[str, str]:
+    """The front matter block (with its ``---`` lines; empty when there is none) and the rest."""
     lines = text.splitlines(keepends=True)
     if lines and lines[0].rstrip() == "---":
         for i in range(1, len(lines)):
             if lines[i].rstrip() == "---":
-                return "".join(lines[: i + 1]), "", "".join(lines[i + 1 :])
-    return "", "", text
+                return "".join(lines[: i + 1]), "".join(lines[i + 1 :])
+    return "", text
 
 
 def create_note(root: Path, config: Config, new: NewNote) -> str:
