@@ -67,10 +67,19 @@ def note_file_name(new: NewNote) -> str:
     return f"{new.date.day.isoformat()} {stem}.md" if new.date else f"{stem}.md"
 
 
+_BREAKS_WIKILINK = re.compile(r"[\[\]|#^/]")
+
+
+def person_link(name: str) -> str:
+    """``[[name]]``; the plain name when a link would not name the person (``#`` or ``^``
+    start a heading or block reference, ``|`` an alias, ``/`` a folder)."""
+    return name if _BREAKS_WIKILINK.search(name) else f"[[{name}]]"
+
+
 def fill_template(template: str, new: NewNote) -> str:
     """Replace ``{{person}}``-style placeholders; quoted ones stay valid YAML text."""
     values = {
-        "person": f"[[{new.person}]]",
+        "person": person_link(new.person),
         "name": new.person,
         "title": new.person,
         "company": new.company,
