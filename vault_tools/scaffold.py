@@ -67,13 +67,12 @@ def note_file_name(new: NewNote) -> str:
     return f"{new.date.day.isoformat()} {stem}.md" if new.date else f"{stem}.md"
 
 
-_BREAKS_WIKILINK = re.compile(r"[\[\]|#^/]")
-
-
 def person_link(name: str) -> str:
-    """``[[name]]``; the plain name when a link would not name the person (``#`` or ``^``
-    start a heading or block reference, ``|`` an alias, ``/`` a folder)."""
-    return name if _BREAKS_WIKILINK.search(name) else f"[[{name}]]"
+    """``[[name]]`` when that link names the person; else the plain name (in a link, ``#``
+    and ``^`` start a heading or block reference, ``|`` an alias, ``/`` a folder, and a
+    trailing ``.md`` is the file's extension)."""
+    link = f"[[{name}]]"
+    return link if person_name(link) == person_name(name) else name
 
 
 def fill_template(template: str, new: NewNote) -> str:
