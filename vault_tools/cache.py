@@ -252,7 +252,7 @@ class NoteCache:
                 found = self._db.execute(query).fetchall()
             else:
                 found = []
-                wanted = list(paths)
+                wanted = [p for p in paths if _storable(p)]
                 for start in range(0, len(wanted), 500):
                     chunk = wanted[start : start + 500]
                     marks = ",".join("?" * len(chunk))
@@ -264,7 +264,7 @@ class NoteCache:
 
     def notes(self, paths: Iterable[str]) -> Iterator[tuple[str, Note]]:
         """The cached parses of ``paths`` (skipping any that fail to load)."""
-        wanted = list(paths)
+        wanted = [p for p in paths if _storable(p)]
         for start in range(0, len(wanted), 500):
             chunk = wanted[start : start + 500]
             marks = ",".join("?" * len(chunk))
@@ -293,6 +293,8 @@ class NoteCache:
         files = []
         parses = []
         for path, stat, blob, lint_key, lint in entries:
+            if not _storable(path):
+                continue
             mtime = -1 if now - stat[0] < RACY_NS else stat[0]
             text = _lint_text(lint) if lint_key is not None else None
             files.append((path, mtime, stat[1], lint_key, text))
@@ -312,7 +314,7 @@ class NoteCache:
         """Record new lint results (path, lint key, lint) for rows whose parse is current."""
         if self._broken:
             return
-        values = [(key, _lint_text(lint), path) for path, key, lint in entries]
+        values = [(key, _lint_text(lint), path) for path, key, lint in entries if _storable(path)]
         if not values:
             return
         try:
@@ -327,7 +329,7 @@ class NoteCache:
         """Drop rows of files that no longer exist."""
         if self._broken:
             return
-        gone = [(p,) for p in paths]
+        gone = [(p,) for p in paths if _storable(p)]
         if not gone:
             return
         try:
@@ -345,6 +347,16 @@ class NoteCache:
                 self._db.execute("ROLLBACK")
         except sqlite3.Error:
             pass
+
+
+def _storable(path: str) -> bool:
+    """A file name that is not valid UTF-8 (held as surrogates) cannot be a TEXT key: such
+    a note is simply read every time."""
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _lint_text(lint: Any) -> str:

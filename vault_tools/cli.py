@@ -6,8 +6,10 @@ Exit codes: 0 success (warnings allowed); 1 ``check`` found errors (or warnings 
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import functools
+import io
 import os
 import sys
 from collections.abc import Callable, Mapping, Sequence
@@ -242,6 +244,7 @@ def check(
     """
     from vault_tools.engine import check_vault
     from vault_tools.render import check as render
+    from vault_tools.render import printable
     from vault_tools.vault import list_notes, select_paths
 
     session = Session(vault, as_of, use_cache=not no_cache)
@@ -251,7 +254,7 @@ def check(
         else list_notes(session.root, session.config)
     )
     for rel, reason in listing.unreadable:
-        warn(f"cannot read {rel}: {reason}")
+        warn(f"cannot read {printable(rel)}: {reason}")
     progress = Progress()
     try:
         result, run = check_vault(
@@ -267,11 +270,12 @@ def check(
         progress.close()
     for message in run.warnings:
         warn(message)
-    output = {
-        "text": render.render_text,
-        "json": render.render_json,
-        "github": render.render_github,
-    }[output_format](result)
+    if output_format == "json":
+        output = render.render_json(result, ascii_only=not stdout_holds_utf8())
+    elif output_format == "github":
+        output = render.render_github(result)
+    else:
+        output = render.render_text(result)
     click.echo(output, nl=False)
     click.echo(render.summary_line(result), err=True)
     failing = result.count("error") + (result.count("warning") if strict else 0)
@@ -321,13 +325,14 @@ def init(vault: Path | None, as_of: dt.date | None) -> None:
     Example:
       vault-tools init --vault ~/Notes
     """
+    from vault_tools.render import printable
     from vault_tools.scaffold import init_vault
 
     if vault is not None and not vault.exists():
         vault.mkdir(parents=True)  # setting a new vault up is what init is for
     session = Session(vault, as_of)
     for rel, what in init_vault(session.root, session.config):
-        click.echo(f"{rel}: {what}")
+        click.echo(f"{printable(rel)}: {what}")
 
 
 @cli.command(context_settings=CONTEXT_SETTINGS)
@@ -365,6 +370,7 @@ def new(
     Example:
       vault-tools new "Jane Doe" --company "Acme Corp" --date 2026-12-02T15:00
     """
+    from vault_tools.render import printable
     from vault_tools.scaffold import NewNote, create_note
 
     session = Session(vault, as_of)
@@ -375,7 +381,16 @@ def new(
         session.config,
         NewNote(person, company, role, when, chosen, requested),
     )
-    click.echo(rel)
+    click.echo(printable(rel))
+
+
+def stdout_holds_utf8() -> bool:
+    """Whether what we print reaches stdout as UTF-8 (else JSON is written as ASCII)."""
+    encoding = getattr(sys.stdout, "encoding", None) or "ascii"
+    try:
+        return codecs.lookup(encoding).name == "utf-8"
+    except LookupError:
+        return False
 
 
 @cli.command(context_settings=CONTEXT_SETTINGS)
@@ -798,4 +813,9 @@ def _write_index(
 
 
 def main() -> None:
+    # A character the output encoding cannot hold (an emoji in a heading, on a Windows
+    # console redirected to a file) is printed as an escape, not a UnicodeEncodeError.
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="backslashreplace")
     cli(prog_name="vault-tools")

@@ -139,9 +139,11 @@ def _kind(value: object) -> str:
 
 def load_config(vault_root: Path) -> Config:
     """Read ``.vault-tools.toml`` at the vault root; defaults when it is absent."""
+    from vault_tools.vault import read_note_bytes  # imported late to avoid a cycle
+
     path = vault_root / CONFIG_NAME
     try:
-        raw = path.read_bytes()
+        raw = read_note_bytes(vault_root, CONFIG_NAME)
     except FileNotFoundError:
         return Config()
     except OSError as exc:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -92,7 +93,10 @@ def _parse_offset(text: str) -> dt.timezone | None:
 
 def _from_datetime(moment: dt.datetime, tz: dt.tzinfo | None) -> When:
     if moment.tzinfo is not None:
-        moment = moment.astimezone(tz) if tz is not None else moment.astimezone()
+        # At the edge of the calendar (0001-01-01T00:00+14:00 is still year 0 in UTC) the
+        # move fails: keep the day and time as written.
+        with contextlib.suppress(OverflowError, ValueError, OSError):
+            moment = moment.astimezone(tz) if tz is not None else moment.astimezone()
     return When(moment.date(), moment.time().replace(tzinfo=None))
 
 

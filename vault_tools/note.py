@@ -7,6 +7,7 @@ are interviews and which heading is which section are decided later, by the call
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -242,8 +243,42 @@ def _could_explode(text: str) -> bool:
     )
 
 
+# What PyYAML's reader refuses (yaml.reader.Reader.NON_PRINTABLE).
+_YAML_UNPRINTABLE = re.compile(
+    "[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
+)
+
+
+class _MarkPlacer:
+    """Places a YAML mark on the note's lines, from its character index.
+
+    YAML also breaks lines at U+0085, U+2028 and U+2029, which editors (and split_lines)
+    do not: counted by YAML's own line numbers, a key after one of them landed lines
+    below its real place, even past the end of the file.
+    """
+
+    def __init__(self, text: str, first_line: int) -> None:
+        self.text, self.first_line = text, first_line
+        self.starts: list[int] | None = None
+
+    def place(self, mark: Any) -> tuple[int, int]:
+        """``(line, column)``, 1-based, of a mark (``None``: the start of the text)."""
+        if mark is None:
+            return self.first_line, 1
+        return self.at(int(mark.index))
+
+    def at(self, index: int) -> tuple[int, int]:
+        """``(line, column)``, 1-based, of a character index into the text."""
+        if self.starts is None:
+            self.starts = [0] + [m.end() for m in re.finditer("\n", self.text)]
+        index = min(max(index, 0), len(self.text))
+        row = bisect.bisect_right(self.starts, index) - 1
+        return self.first_line + row, index - self.starts[row] + 1
+
+
 def _load_yaml(text: str, first_line: int) -> tuple[Any, dict[str, int], list[ParseProblem]]:
     """Parse front matter text; returns (data, line of each top-level key, problems)."""
+    placer = _MarkPlacer(text, first_line)
     loader = _Yaml12Loader(text)
     try:
         try:
@@ -256,14 +291,29 @@ def _load_yaml(text: str, first_line: int) -> tuple[Any, dict[str, int], list[Pa
                 if "end of stream" in exc.problem and exc.context_mark:
                     # An unclosed quote or bracket: point where it opened, not at the end.
                     mark = exc.context_mark
-            line = first_line + (mark.line if mark else 0)
-            column = (mark.column + 1) if mark else 1
+            line, column = placer.place(mark)
             raise _FrontMatterError(
                 line, column, f"front matter is not valid YAML: {reason}"
             ) from None
-        except yaml.YAMLError as exc:
+        except yaml.reader.ReaderError:
+            # A character YAML does not allow. The error's own position counts bytes under
+            # libyaml and its text spans two lines, so find the character ourselves.
+            bad = _YAML_UNPRINTABLE.search(text)
+            line, column = placer.at(bad.start()) if bad else (first_line, 1)
+            what = f"character U+{ord(bad.group()):04X}" if bad else "a character"
             raise _FrontMatterError(
-                first_line, 1, f"front matter is not valid YAML: {exc}"
+                line, column, f"front matter is not valid YAML: {what} is not allowed in YAML"
+            ) from None
+        except yaml.YAMLError as exc:
+            reason = " ".join(str(exc).split())  # one line, like every other message
+            raise _FrontMatterError(
+                first_line, 1, f"front matter is not valid YAML: {reason}"
+            ) from None
+        except RecursionError:
+            # PyYAML without libyaml composes recursively: a few hundred nested brackets
+            # exhaust the stack (libyaml stops at its own limit with a YAMLError instead).
+            raise _FrontMatterError(
+                first_line, 1, f"front matter nests deeper than {MAX_YAML_DEPTH} levels"
             ) from None
         if node is None:
             return None, {}, []
@@ -285,13 +335,13 @@ def _load_yaml(text: str, first_line: int) -> tuple[Any, dict[str, int], list[Pa
                 if not isinstance(key_node, yaml.ScalarNode):
                     continue
                 name = str(key_node.value)
-                line = first_line + key_node.start_mark.line
+                line, column = placer.place(key_node.start_mark)
                 if name in key_lines:
                     problems.append(
                         (
                             "VT107",
                             line,
-                            key_node.start_mark.column + 1,
+                            column,
                             f'key "{name}" appears twice (first on line {key_lines[name]}); '
                             "the last one wins",
                         )
@@ -300,8 +350,7 @@ def _load_yaml(text: str, first_line: int) -> tuple[Any, dict[str, int], list[Pa
         try:
             data = loader.construct_document(node)
         except (yaml.YAMLError, ValueError, TypeError, OverflowError) as exc:
-            mark = getattr(exc, "problem_mark", None)
-            line = first_line + (mark.line if mark else 0)
+            line, _ = placer.place(getattr(exc, "problem_mark", None))
             reason = getattr(exc, "problem", None) or str(exc)
             raise _FrontMatterError(line, 1, f"front matter is not valid YAML: {reason}") from None
         return data, key_lines, problems
@@ -338,6 +387,14 @@ def _markdown_parser() -> Any:
                 self.tokens[-1]["_start"] = self.cursor
 
     class LineBlockParser(mistune.BlockParser):
+        def parse(self, state: Any, rules: list[str] | None = None) -> None:
+            # Only top-level blocks are read (headings, code blocks). The extent of a list
+            # or block quote is settled before its contents are parsed, so skip parsing
+            # the contents: it was most of the time on big notes and grew to gigabytes
+            # of memory on one long list item such as ``- *****...``.
+            if state.parent is None:
+                super().parse(state, rules)
+
         def parse_method(self, m: re.Match[str], state: Any) -> int | None:
             if state.parent is not None:
                 return super().parse_method(m, state)
@@ -379,6 +436,23 @@ def _block_tokens(body: str) -> list[dict[str, Any]]:
     return tokens
 
 
+#: Lines longer than this reach the Markdown parser as their first and last halves only.
+MAX_BLOCK_LINE = 8192
+
+
+def _clip(text: str) -> str:
+    """A very long line cut in the middle, for the block parser only.
+
+    What makes a line a heading, a fence or a list item is at its start (and, for a setext
+    underline or a thematic break, in every character, which both ends keep). Whole, one
+    5 MB line of ``- - - ...`` took mistune's patterns over a gigabyte of memory.
+    """
+    if len(text) <= MAX_BLOCK_LINE:
+        return text
+    half = MAX_BLOCK_LINE // 2
+    return text[:half] + text[-half:]
+
+
 def _structure(
     lines: tuple[str, ...], body_start: int, fast: bool = True
 ) -> tuple[tuple[Heading, ...], frozenset[int]]:
@@ -392,7 +466,7 @@ def _structure(
         scanned = scan_structure(lines, body_start)
         if scanned is not None:
             return tuple(Heading(*found) for found in scanned[0]), scanned[1]
-    body_lines = lines[body_start - 1 :]
+    body_lines = [_clip(text) for text in lines[body_start - 1 :]]
     if not body_lines:
         return (), frozenset()
     body = "\n".join(body_lines) + "\n"
@@ -400,8 +474,6 @@ def _structure(
     starts = [0]
     for text in body_lines:
         starts.append(starts[-1] + len(text) + 1)
-
-    import bisect
 
     def line_of(offset: int) -> int:
         return body_start + bisect.bisect_right(starts, offset) - 1
@@ -482,8 +554,9 @@ def parse_note(path: str, raw: bytes) -> Note:
             bad_at = exc.start
         else:  # pragma: no cover - decode() would have succeeded
             bad_at = len(bad)
-        line = raw.count(b"\n", 0, bad_at) + 1
-        column = bad_at - (raw.rfind(b"\n", 0, bad_at) + 1) + 1
+        # Count lines as split_lines does (CR and CRLF too) and columns in characters.
+        before = _NEWLINE.split(raw[:bad_at].decode("utf-8").removeprefix("\ufeff"))
+        line, column = len(before), len(before[-1]) + 1
         message = f"file is not valid UTF-8 (byte {bad_at + 1}); save it as UTF-8"
         return _unreadable(path, raw, line, column, message)
     if "\x00" in text:
@@ -573,7 +646,10 @@ def sections(note: Note, lookup: Mapping[str, str]) -> tuple[Section, ...]:
             continue
         end = last
         subs: list[Heading] = []
-        for later in headings[i + 1 :]:
+        # Walk by index: slicing ``headings[i + 1 :]`` here made a note with many
+        # headings quadratic (a million headings took minutes).
+        for j in range(i + 1, len(headings)):
+            later = headings[j]
             if later.level <= 2:
                 end = later.line - 1
                 break

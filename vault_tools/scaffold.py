@@ -17,6 +17,11 @@ from vault_tools.writes import create_new, inside_vault
 _UNSAFE_IN_NAME = re.compile(r'[/\\:*?"<>|\x00-\x1f\x7f]')
 _PLAIN_YAML = re.compile(r"^[^\W\d_][\w .&'()+/,-]*(?<! )$")
 _PLACEHOLDER = re.compile(r'"\{\{(\w+)\}\}"|\{\{(\w+)\}\}')
+# Characters YAML refuses in a note, and the ones it reads as line breaks: written as escapes.
+_YAML_ESCAPE = re.compile(
+    "[^\x09\x0a\x0d\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
+)
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def safe_file_stem(text: str) -> str:
@@ -26,13 +31,23 @@ def safe_file_stem(text: str) -> str:
     return stem[:120].rstrip(" .")
 
 
+def yaml_quoted(value: str) -> str:
+    """A double-quoted YAML scalar that reads back as exactly ``value``.
+
+    JSON's escapes are YAML's, but JSON writes C1 controls, U+FFFE and the Unicode line
+    separators as they are, which YAML refuses or reads as a line break.
+    """
+    quoted = json.dumps(value, ensure_ascii=False)
+    return _YAML_ESCAPE.sub(lambda m: f"\\u{ord(m.group()):04x}", quoted)
+
+
 def yaml_scalar(value: str) -> str:
     """A YAML scalar that reads back as exactly ``value`` (as text)."""
     if value == "":
         return '""'
     if _PLAIN_YAML.match(value) and value.lower() not in {"true", "false", "null", "yes", "no"}:
         return value
-    return json.dumps(value, ensure_ascii=False)
+    return yaml_quoted(value)
 
 
 @dataclass(frozen=True)
@@ -52,10 +67,18 @@ def note_file_name(new: NewNote) -> str:
     return f"{new.date.day.isoformat()} {stem}.md" if new.date else f"{stem}.md"
 
 
+def person_link(name: str) -> str:
+    """``[[name]]`` when that link names the person; else the plain name (in a link, ``#``
+    and ``^`` start a heading or block reference, ``|`` an alias, ``/`` a folder, and a
+    trailing ``.md`` is the file's extension)."""
+    link = f"[[{name}]]"
+    return link if person_name(link) == person_name(name) else name
+
+
 def fill_template(template: str, new: NewNote) -> str:
     """Replace ``{{person}}``-style placeholders; quoted ones stay valid YAML text."""
     values = {
-        "person": f"[[{new.person}]]",
+        "person": person_link(new.person),
         "name": new.person,
         "title": new.person,
         "company": new.company,
@@ -67,7 +90,7 @@ def fill_template(template: str, new: NewNote) -> str:
 
     def replace(m: re.Match[str]) -> str:
         if m.group(1):  # "{{key}}": a quoted YAML value
-            return json.dumps(values.get(m.group(1), ""), ensure_ascii=False)
+            return yaml_quoted(values.get(m.group(1), ""))
         return values.get(m.group(2), "")
 
     def replace_front(m: re.Match[str]) -> str:
@@ -96,8 +119,12 @@ def _split_front(text: str) -> tuple[str, str]:
 
 def create_note(root: Path, config: Config, new: NewNote) -> str:
     """Write a new interview note from the template; returns its vault-relative path."""
-    name = person_name(new.person) or ""
-    new = NewNote(name, new.company, new.role, new.date, new.status, new.requested)
+    # Arguments that were not valid UTF-8 reach us as lone surrogates, which no file holds.
+    person, company, role = (
+        _SURROGATE.sub("\ufffd", t) for t in (new.person, new.company, new.role)
+    )
+    name = person_name(person) or ""
+    new = NewNote(name, company, role, new.date, new.status, new.requested)
     if new.status not in STATUSES:
         raise VaultToolsError(f"status must be one of {', '.join(STATUSES)}, not {new.status!r}")
     folder = config.folders[0] if config.folders else ""
@@ -166,6 +193,9 @@ def init_vault(root: Path, config: Config) -> list[tuple[str, str]]:
         elif target.exists():
             done.append((folder + "/", "is a file, not a folder; left as it is"))
         else:
-            target.mkdir(parents=True)
+            try:
+                target.mkdir(parents=True)
+            except OSError as exc:
+                raise VaultToolsError(f"cannot create {folder}/: {exc.strerror or exc}") from None
             done.append((folder + "/", "created"))
     return done

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import re
+import stat
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -184,7 +186,10 @@ def list_notes(root: Path, config: Config) -> Listing:
                             and not (excludes and any(rx.match(rel) for rx in excludes))
                             and _is_note_file(root, entry)
                         ):
-                            info = entry.stat()
+                            try:
+                                info = entry.stat()
+                            except OSError:  # a symlink loop: listed, reported when read
+                                info = entry.stat(follow_symlinks=False)
                             found.append(rel)
                             mtimes.append(info.st_mtime_ns)
                             sizes.append(info.st_size)
@@ -206,8 +211,12 @@ def _is_note_file(root: Path, entry: os.DirEntry[str]) -> bool:
     # A symlinked file counts only when it resolves to a file inside the vault.
     try:
         target = Path(entry.path).resolve(strict=True)
+    except FileNotFoundError:
+        return False  # dangling: there is nothing to read
     except (OSError, RuntimeError):
-        return False
+        # A symlink loop (RuntimeError before Python 3.13): listed, so that reading it
+        # reports it (VT005) instead of it vanishing without a word.
+        return True
     return target.is_file() and target.is_relative_to(root.resolve())
 
 
@@ -219,8 +228,10 @@ def select_paths(root: Path, config: Config, arguments: Iterable[str]) -> Listin
     resolved_root = root.resolve()
     for argument in arguments:
         target = Path(argument).expanduser()
-        absolute = (target if target.is_absolute() else Path.cwd() / target).resolve()
-        if not absolute.exists():
+        # os.path.realpath, not Path.resolve: it does not raise on a symlink loop, which
+        # is then read, and reported, like any other note that cannot be read.
+        absolute = Path(os.path.realpath(target if target.is_absolute() else Path.cwd() / target))
+        if not os.path.lexists(absolute):
             raise VaultToolsError(f"no such file or folder: {argument}")
         if not absolute.is_relative_to(resolved_root):
             raise VaultToolsError(f"{argument} is outside the vault {root}")
@@ -243,7 +254,21 @@ def select_paths(root: Path, config: Config, arguments: Iterable[str]) -> Listin
 
 
 def read_note_bytes(root: Path, rel: str) -> bytes:
-    return (root / rel).read_bytes()
+    """The bytes of a note file. Raises OSError when it cannot be read, and
+    IsADirectoryError when it is a folder now.
+
+    Opened without blocking and checked to be a regular file: a FIFO or a device that
+    took a note's name (or was passed on the command line) would otherwise hang the run.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    fd = os.open(root / rel, flags)
+    with os.fdopen(fd, "rb") as handle:
+        mode = os.fstat(handle.fileno()).st_mode
+        if stat.S_ISDIR(mode):
+            raise IsADirectoryError(errno.EISDIR, "is a folder", rel)
+        if not stat.S_ISREG(mode):
+            raise OSError(errno.EINVAL, "not a regular file", rel)
+        return handle.read()
 
 
 # --------------------------------------------------------------------------------------------
@@ -320,7 +345,7 @@ def load_note(root: Path, rel: str) -> Note | None:
     from vault_tools.note import parse_note
 
     try:
-        raw = (root / rel).read_bytes()
+        raw = read_note_bytes(root, rel)
     except FileNotFoundError:
         return None
     except IsADirectoryError:

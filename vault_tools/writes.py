@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 from vault_tools.errors import VaultToolsError
@@ -20,22 +22,22 @@ def inside_vault(root: Path, rel: str) -> Path:
 
 
 def _temp_beside(target: Path) -> tuple[int, str]:
+    """A temporary file next to ``target``, with the mode ``target`` has or would get.
+
+    mkstemp makes it 0600; renamed into place as it is, every generated note (and every
+    rewrite of one the user had made group-readable) would end up private.
+    """
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    # mkstemp makes the file private (0600); a note gets the mode any new file would get,
-    # or keeps the mode of the file it replaces.
     try:
-        mode = target.stat().st_mode & 0o7777
+        mode = stat.S_IMODE(target.stat().st_mode)
     except OSError:
-        mode = 0o666 & ~_umask()
-    os.chmod(temp, mode)
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
+    with contextlib.suppress(OSError):
+        os.chmod(temp, mode)
     return fd, temp
-
-
-def _umask() -> int:
-    current = os.umask(0o022)
-    os.umask(current)
-    return current
 
 
 def _write_all(fd: int, data: bytes) -> None:
@@ -43,6 +45,28 @@ def _write_all(fd: int, data: bytes) -> None:
         handle.write(data)
         handle.flush()
         os.fsync(handle.fileno())
+
+
+@contextlib.contextmanager
+def _write_errors(rel: str) -> Iterator[None]:
+    """A failed write (no permission, disk full, read-only file system) is one clear line
+    and exit 2, not a traceback. Cleanup has run by the time it gets here."""
+    try:
+        yield
+    except OSError as exc:
+        raise VaultToolsError(f"cannot write {rel}: {exc.strerror or exc}") from None
+
+
+def _create_exclusive(target: Path, data: bytes) -> None:
+    """Create ``target`` only if the name is free; a failed write leaves no part of it."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    fd = os.open(target, flags, 0o666)
+    try:
+        _write_all(fd, data)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(target)
+        raise
 
 
 def create_new(root: Path, rel: str, text: str) -> Path:
@@ -54,23 +78,23 @@ def create_new(root: Path, rel: str, text: str) -> Path:
     target = inside_vault(root, rel)
     if target.exists() or target.is_symlink():
         raise VaultToolsError(f"{rel} already exists; nothing was written")
-    fd, temp = _temp_beside(target)
-    try:
-        _write_all(fd, text.encode("utf-8"))
+    with _write_errors(rel):
+        fd, temp = _temp_beside(target)
         try:
-            os.link(temp, target)
-        except FileExistsError:
-            raise VaultToolsError(f"{rel} already exists; nothing was written") from None
-        except OSError:
-            # No hard links on this file system: fall back to an exclusive create.
+            _write_all(fd, text.encode("utf-8"))
             try:
-                with open(target, "xb") as handle:
-                    handle.write(text.encode("utf-8"))
+                os.link(temp, target)
             except FileExistsError:
                 raise VaultToolsError(f"{rel} already exists; nothing was written") from None
-    finally:
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
+            except OSError:
+                # No hard links on this file system: fall back to an exclusive create.
+                try:
+                    _create_exclusive(target, text.encode("utf-8"))
+                except FileExistsError:
+                    raise VaultToolsError(f"{rel} already exists; nothing was written") from None
+        finally:
+            with contextlib.suppress(OSError):
+                os.unlink(temp)
     return target
 
 
@@ -113,5 +137,6 @@ def write_generated(root: Path, rel: str, text: str) -> Path:
                 "(no `generated_by: vault-tools` in its front matter). Move it away, or "
                 "choose another path in .vault-tools.toml [output]"
             )
-    replace_atomically(target, text)
+    with _write_errors(rel):
+        replace_atomically(target, text)
     return target

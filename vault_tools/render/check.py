@@ -5,24 +5,27 @@ from __future__ import annotations
 import json
 
 from vault_tools.diagnostics import LintResult
+from vault_tools.render import json_text, printable
 
 
 def render_text(result: LintResult) -> str:
     """One clickable line per finding: ``path:line:col: CODE severity: message``."""
     return "".join(
-        f"{d.path}:{d.line}:{d.column}: {d.rule} {d.severity}: {d.message}\n"
+        f"{printable(d.path)}:{d.line}:{d.column}: {d.rule} {d.severity}: {printable(d.message)}\n"
         for d in result.diagnostics
     )
 
 
-def render_json(result: LintResult) -> str:
+def render_json(result: LintResult, ascii_only: bool = False) -> str:
+    """The JSON report; ``ascii_only`` escapes every non-ASCII character (for an output
+    stream that cannot hold UTF-8)."""
     payload = {
         "version": 1,
         "notes_checked": result.notes_checked,
         "diagnostics": [d.to_json() for d in result.diagnostics],
         "summary": {"error": result.count("error"), "warning": result.count("warning")},
     }
-    return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
+    return json_text(json.dumps(payload, indent=2, ensure_ascii=ascii_only)) + "\n"
 
 
 def _escape_data(text: str) -> str:
@@ -39,8 +42,8 @@ def render_github(result: LintResult) -> str:
     for d in result.diagnostics:
         level = "error" if d.severity == "error" else "warning"
         lines.append(
-            f"::{level} file={_escape_property(d.path)},line={d.line},col={d.column},"
-            f"title={d.rule}::{_escape_data(f'{d.rule} {d.message}')}\n"
+            f"::{level} file={printable(_escape_property(d.path))},line={d.line},"
+            f"col={d.column},title={d.rule}::{printable(_escape_data(f'{d.rule} {d.message}'))}\n"
         )
     return "".join(lines)
 

@@ -17,9 +17,10 @@ def builtin_template() -> str:
 def template_text(root: Path, config: Config) -> str:
     """The vault's ``<templates>/Interview.md`` when it exists and reads, else the built-in."""
     if config.templates:
-        candidate = root / config.templates / TEMPLATE_NAME
+        from vault_tools.vault import read_note_bytes  # refuses a FIFO instead of hanging
+
         try:
-            return candidate.read_bytes().decode("utf-8-sig")
+            return read_note_bytes(root, f"{config.templates}/{TEMPLATE_NAME}").decode("utf-8-sig")
         except (OSError, UnicodeDecodeError):
             pass
     return builtin_template()
