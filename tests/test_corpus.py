@@ -27,6 +27,12 @@ CORPUS_COMMANDS: tuple[tuple[str, ...], ...] = (
     ("check", "--format", "json"),
     ("check", "--format", "github"),
     ("check", "--strict"),
+    ("index", "--format", "json"),
+    ("index", "--format", "csv"),
+    ("followups", "--all", "--format", "json"),
+    ("followups", "--all", "--format", "ics"),
+    ("digest", "--format", "json"),
+    ("digest", "--week", "2026-W01"),
 )
 
 
@@ -55,11 +61,15 @@ def markdown_files(source: Path) -> list[Path]:
 def test_every_command_on_every_source(source: Path, command: tuple[str, ...]) -> None:
     result = CliRunner().invoke(
         cli,
-        [*command, "--vault", str(source), "--as-of", AS_OF.isoformat()],
+        # --no-cache: the corpus is shared material; nothing is written into it.
+        [*command, "--vault", str(source), "--as-of", AS_OF.isoformat(), "--no-cache"],
         catch_exceptions=False,
     )
     assert result.exit_code in (0, 1), result.output
+    assert not (source / ".vault-tools").exists()
     if "json" in command:
+        json.loads(result.stdout)
+    if command[:3] == ("check", "--format", "json"):
         payload = json.loads(result.stdout)
         assert payload["summary"]["error"] + payload["summary"]["warning"] == len(
             payload["diagnostics"]
