@@ -12,12 +12,13 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, ClassVar
-
-import yaml
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from vault_tools import PARSER_VERSION  # noqa: F401  (re-exported: the parser's version)
 from vault_tools.fastyaml import read_simple
+
+if TYPE_CHECKING:
+    import yaml
 
 #: Findings the parser itself makes (codes VT001, VT002, VT004, VT107), as (code, line, col, msg).
 ParseProblem = tuple[str, int, int, str]
@@ -134,42 +135,57 @@ class Section:
 # YAML with YAML 1.2 (core schema) meaning, as Obsidian reads it
 
 
-_Base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-class _Yaml12Loader(_Base):  # type: ignore[misc]
-    """PyYAML's safe loader with YAML 1.2 core-schema scalars.
+def _yaml12_loader() -> Any:
+    """PyYAML's safe loader with YAML 1.2 core-schema scalars, built on first use (so a run
+    whose front matter the plain reader understands never imports PyYAML).
 
     ``No``/``On`` stay text, ``10:00`` stays text (not 600), ``019`` is 19, and dates stay
     strings: each key's type comes from the schema, so a bad date is a finding, not a crash.
     """
+    found = globals().get("_Yaml12Loader")
+    if found is not None:
+        return found
+    import yaml
 
-    yaml_implicit_resolvers: ClassVar[dict[str, list[tuple[str, re.Pattern[str]]]]] = {}
+    base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+    class _Yaml12Loader(base):  # type: ignore[misc]
+        yaml_implicit_resolvers: ClassVar[dict[str, list[tuple[str, re.Pattern[str]]]]] = {}
+
+    for tag, pattern, starts in (
+        ("tag:yaml.org,2002:bool", r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
+        ("tag:yaml.org,2002:null", r"^(?:~|null|Null|NULL|)$", "~nN"),
+        ("tag:yaml.org,2002:int", r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$", "-+0123456789"),
+        (
+            "tag:yaml.org,2002:float",
+            r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+            r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$",
+            "-+0123456789.",
+        ),
+    ):
+        _Yaml12Loader.add_implicit_resolver(tag, re.compile(pattern), list(starts))
+    _Yaml12Loader.add_implicit_resolver("tag:yaml.org,2002:null", re.compile(r"^$"), [""])
+    _Yaml12Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+    _Yaml12Loader.add_constructor("tag:yaml.org,2002:float", _construct_float)
+    _Yaml12Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp_as_text)
+    globals()["_Yaml12Loader"] = _Yaml12Loader
+    return _Yaml12Loader
 
 
-for _tag, _pattern, _starts in (
-    ("tag:yaml.org,2002:bool", r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
-    ("tag:yaml.org,2002:null", r"^(?:~|null|Null|NULL|)$", "~nN"),
-    ("tag:yaml.org,2002:int", r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$", "-+0123456789"),
-    (
-        "tag:yaml.org,2002:float",
-        r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
-        r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$",
-        "-+0123456789.",
-    ),
-):
-    _Yaml12Loader.add_implicit_resolver(_tag, re.compile(_pattern), list(_starts))
-_Yaml12Loader.add_implicit_resolver("tag:yaml.org,2002:null", re.compile(r"^$"), [""])
+def __getattr__(name: str) -> Any:
+    if name == "_Yaml12Loader":
+        return _yaml12_loader()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-def _construct_int(loader: Any, node: yaml.ScalarNode) -> int:
+def _construct_int(loader: Any, node: Any) -> int:
     text = str(loader.construct_scalar(node))
     if text.startswith(("0o", "0x")):
         return int(text, 0)
     return int(text, 10)
 
 
-def _construct_float(loader: Any, node: yaml.ScalarNode) -> float:
+def _construct_float(loader: Any, node: Any) -> float:
     text = str(loader.construct_scalar(node)).lower()
     if text.endswith(".inf"):
         return float("-inf") if text.startswith("-") else float("inf")
@@ -178,14 +194,9 @@ def _construct_float(loader: Any, node: yaml.ScalarNode) -> float:
     return float(text)
 
 
-def _construct_timestamp_as_text(loader: Any, node: yaml.ScalarNode) -> str:
+def _construct_timestamp_as_text(loader: Any, node: Any) -> str:
     # An explicit ``!!timestamp`` tag: keep the text; the schema decides what it means.
     return str(loader.construct_scalar(node))
-
-
-_Yaml12Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
-_Yaml12Loader.add_constructor("tag:yaml.org,2002:float", _construct_float)
-_Yaml12Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp_as_text)
 
 
 class _FrontMatterError(Exception):
@@ -196,6 +207,8 @@ class _FrontMatterError(Exception):
 
 def _measure(node: yaml.Node) -> tuple[int, int]:
     """Nodes YAML would build (aliases expanded) and the deepest nesting; stops early."""
+    import yaml
+
     sizes: dict[int, int] = {}
     depth = 0
     # Iterative post-order walk, memoising shared (aliased) nodes by identity.
@@ -279,7 +292,9 @@ class _MarkPlacer:
 def _load_yaml(text: str, first_line: int) -> tuple[Any, dict[str, int], list[ParseProblem]]:
     """Parse front matter text; returns (data, line of each top-level key, problems)."""
     placer = _MarkPlacer(text, first_line)
-    loader = _Yaml12Loader(text)
+    import yaml
+
+    loader = _yaml12_loader()(text)
     try:
         try:
             node = loader.get_single_node()
