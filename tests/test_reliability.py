@@ -869,7 +869,10 @@ ALL_COMMANDS: tuple[tuple[str, ...], ...] = (
     ("rules",),
     ("init",),
     ("new", "Jane Doe"),
-    # ("index",), ("followups",), ("digest",), ("watch",)  <- add each as it lands
+    ("index",),
+    ("followups",),
+    ("digest",),
+    ("watch",),
 )
 
 
@@ -956,10 +959,31 @@ COMMANDS: tuple[tuple[str, ...], ...] = (
     ("new", "Jane Doe", "--company", "Brightline Mobility"),  # exists by now: refused
     ("new", "Jane Doe", "--date", "2026-11-20T15:00", "--status", "done"),  # the user's: refused
     ("new", "Priya Nair", "--date", "2026-12-01", "--status", "requested"),
+    ("index",),
+    ("index", "--format", "md"),
+    ("index", "--format", "json"),
+    ("index", "--format", "csv"),
+    ("index", "--write"),
+    ("followups",),
+    ("followups", "--format", "md"),
+    ("followups", "--format", "json"),
+    ("followups", "--format", "ics"),
+    ("followups", "--all"),
+    ("followups", "--horizon", "2w"),
+    ("followups", "--quiet"),
+    ("followups", "--write"),
+    ("digest",),
+    ("digest", "--format", "json"),
+    ("digest", "--week", "2026-W46"),
+    ("digest", "--since", "2026-11-01", "--until", "2026-11-15"),
+    ("digest", "--write"),
+    ("check", "--no-cache"),
     ("--help",),
     ("--version",),
 )
-READ_ONLY = tuple(c for c in COMMANDS if c[0] not in ("init", "new"))
+READ_ONLY = tuple(c for c in COMMANDS if c[0] not in ("init", "new") and "--write" not in c)
+#: What the writing commands may add: new notes, the generated index, follow-ups and digests.
+WRITABLE = ("Interviews/", "Digests/")
 
 
 def fingerprint(root: Path) -> dict[str, tuple[str, int]]:
@@ -970,7 +994,7 @@ def fingerprint(root: Path) -> dict[str, tuple[str, int]]:
             p.stat().st_mode & 0o7777,
         )
         for p in sorted(root.rglob("*"))
-        if p.is_file()
+        if p.is_file() and ".vault-tools" not in p.relative_to(root).parts  # the tool's cache
     }
 
 
@@ -995,8 +1019,8 @@ def test_every_command_leaves_the_users_files_unchanged(
     after = fingerprint(vault)
     assert {rel: after.get(rel) for rel in before} == before
     created = sorted(set(after) - set(before))
-    # Only what init and new create, nothing else.
-    assert all(rel.startswith("Interviews/") for rel in created), created
+    # Only what init, new and the --write flags create, nothing else.
+    assert all(rel.startswith(WRITABLE) for rel in created), created
 
 
 def test_read_only_commands_leave_sample_vault_byte_for_byte(
@@ -1021,3 +1045,67 @@ def test_reliability_doc_lists_every_case() -> None:
     assert not missing, f"docs/RELIABILITY.md does not list: {missing}"
     for command in COMMANDS:
         assert f"`{' '.join(command)}`" in doc, f"docs/RELIABILITY.md lacks `{' '.join(command)}`"
+
+
+# --------------------------------------------------------------------------------------------
+# The writing commands, end to end
+
+
+def test_write_flags_refuse_a_symlinked_output_folder_leading_outside(tmp_path: Path) -> None:
+    root = tmp_path / "vault"
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    shutil.copytree(SAMPLE_VAULT, root, symlinks=True)
+    shutil.rmtree(root / ".vault-tools", ignore_errors=True)
+    (root / "Digests").symlink_to(outside, target_is_directory=True)
+    (root / ".vault-tools.toml").write_text(
+        '[output]\nindex = "Digests/Index.md"\nfollowups = "Digests/Follow-ups.md"\n', "utf-8"
+    )
+    for command in (("index", "--write"), ("followups", "--write"), ("digest", "--write")):
+        result = CliRunner().invoke(
+            cli, [*command, "--vault", str(root), "--as-of", AS_OF.isoformat()],
+            catch_exceptions=False,
+        )  # fmt: skip
+        assert result.exit_code == 2, (command, result.output)
+        assert "outside the vault" in result.stderr
+    assert list(outside.iterdir()) == []
+
+
+def test_two_write_runs_at_once_with_the_cache_leave_whole_files_and_a_readable_cache(
+    tmp_path: Path,
+) -> None:
+    """Cron's `index --write` and `watch --write-index` at once, the cache shared."""
+    import sqlite3
+
+    root = tmp_path / "vault"
+    shutil.copytree(SAMPLE_VAULT, root, symlinks=True)
+    shutil.rmtree(root / ".vault-tools", ignore_errors=True)
+    script = textwrap.dedent(
+        """\
+        import sys
+        from click.testing import CliRunner
+        from vault_tools.cli import cli
+        for i in range(15):
+            args = [sys.argv[2], "--write", "--vault", sys.argv[1], "--as-of", "2026-11-27"]
+            result = CliRunner().invoke(cli, args)
+            assert result.exit_code == 0, result.output
+        """
+    )
+    runs = [
+        subprocess.Popen([sys.executable, "-c", script, str(root), command], stderr=subprocess.PIPE)
+        for command in ("index", "index", "followups")
+    ]
+    for run in runs:
+        _, err = run.communicate(timeout=TIME_LIMIT_S)
+        assert run.returncode == 0, err.decode(errors="replace")
+    db = sqlite3.connect(root / ".vault-tools" / "cache.sqlite")
+    assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    db.close()
+    index = (root / "Interviews" / "Index.md").read_text("utf-8")
+    assert index.startswith("---\n") and index.count("generated_by: vault-tools") == 1
+    assert leftovers(root) == []
+    cached = CliRunner().invoke(cli, ["check", "--vault", str(root), "--as-of", "2026-11-27"])
+    fresh = CliRunner().invoke(
+        cli, ["check", "--vault", str(root), "--as-of", "2026-11-27", "--no-cache"]
+    )
+    assert cached.stdout == fresh.stdout
