@@ -13,7 +13,7 @@ import hashlib
 import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -72,9 +72,12 @@ def _init_worker(
     as_of: dt.date | None,
     caching: bool,
     ctx: RuleContext | None = None,
+    keys: tuple[str | None, str] | None = None,
 ) -> None:
+    """``keys``: (lint key of interview notes, or None; selection key) for a worker process
+    that stores its own parses in the cache, sparing the parent their transfer."""
     _WORKER.clear()
-    _WORKER.update(root=root, config=config, as_of=as_of, ctx=ctx, caching=caching)
+    _WORKER.update(root=root, config=config, as_of=as_of, ctx=ctx, caching=caching, keys=keys)
 
 
 def _context() -> RuleContext | None:
@@ -96,6 +99,7 @@ class Parsed:
     interview: bool
     lint: list[list[object]] | None  # diagnostic rows of an interview note, when linting
     note: Note | None = None  # set when parsed in this process
+    stored: bool = False  # already written to the cache by the worker process
 
 
 def _parse_one(path: str, stat: Stat | None, keep_note: bool) -> Parsed | None:
@@ -122,7 +126,25 @@ def _parse_one(path: str, stat: Stat | None, keep_note: bool) -> Parsed | None:
 
 
 def _parse_chunk(chunk: Sequence[tuple[str, Stat | None]]) -> list[Parsed]:
-    return [p for path, stat in chunk if (p := _parse_one(path, stat, False)) is not None]
+    parsed = [p for path, stat in chunk if (p := _parse_one(path, stat, False)) is not None]
+    keys = _WORKER.get("keys")
+    if keys is None or not _WORKER["caching"]:
+        return parsed
+    if "cache" not in _WORKER:
+        _WORKER["cache"] = NoteCache.open(_WORKER["root"], [])
+    cache: NoteCache | None = _WORKER["cache"]
+    if cache is None:
+        return parsed  # the parent stores them, or warns
+    full, select = keys
+    cache.store(
+        (p.path, p.stat, p.blob, full if p.interview else select, p.lint if p.interview else None)
+        for p in parsed
+        if p.blob is not None and p.stat is not None
+    )
+    if cache.warnings:
+        return parsed  # stored nothing: the parent tries, and warns
+    # Stored here: the parent gets the results without the parses.
+    return [replace(p, blob=None, stored=True) if p.blob is not None else p for p in parsed]
 
 
 def _workers() -> int:
@@ -140,6 +162,7 @@ def _parse_all(
     progress: Progress | None,
     caching: bool,
     ctx: RuleContext | None = None,
+    keys: tuple[str | None, str] | None = None,
 ) -> Iterator[Parsed]:
     """Parse ``todo``; results come in chunks, in order, as they are ready.
 
@@ -166,7 +189,7 @@ def _parse_all(
         max_workers=workers,
         mp_context=multiprocessing.get_context(method),
         initializer=_init_worker,
-        initargs=(root, config, as_of, caching),
+        initargs=(root, config, as_of, caching, None, keys),
     ) as pool:
         done = 0
         for results in pool.map(_parse_chunk, chunks):
@@ -467,7 +490,8 @@ def check_vault(
         cache.store_lint(fresh_lint)
 
     batch: list[tuple[str, Stat, bytes, str | None, Any]] = []
-    for parsed in _parse_all(root, config, as_of, to_parse, progress, cache is not None, ctx):
+    keys = (full, select)
+    for parsed in _parse_all(root, config, as_of, to_parse, progress, cache is not None, ctx, keys):
         report.parsed += 1
         if parsed.interview:
             checked += 1
