@@ -744,6 +744,11 @@ def watch(
         watcher.run_until(threading.Event())
     except KeyboardInterrupt:
         pass  # the way to stop: exit 0, quietly
+    except BrokenPipeError:
+        # The reader went away (`vault-tools watch | head`): stop as after Ctrl-C, and keep
+        # Python from complaining about the closed pipe when it flushes stdout at exit.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
     finally:
         watcher.stop()
         if previous is not None:
