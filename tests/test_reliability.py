@@ -11,8 +11,10 @@ docs/RELIABILITY.md lists every case id of these tables; a test keeps it that wa
 
 from __future__ import annotations
 
+import builtins
 import errno
 import hashlib
+import io
 import json
 import os
 import shutil
@@ -85,10 +87,11 @@ def _limit_memory() -> None:  # pragma: no cover - runs in the child
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
 
 
-def check_in_subprocess(root: Path) -> Outcome:
-    """`python -m vault_tools check` in a child with a time limit and a memory limit."""
+def check_in_subprocess(root: Path, *extra: str, cwd: Path | None = None) -> Outcome:
+    """`python -m vault_tools check` in a child with a time limit and a memory limit: a hang
+    or a blow-up fails the test instead of stopping the suite."""
     command = [*CHECK_MODULE, "--vault", str(root)]
-    command += ["--as-of", AS_OF.isoformat()]
+    command += ["--as-of", AS_OF.isoformat(), *extra]
     limit = _limit_memory if sys.platform.startswith("linux") else None
     runs = [
         subprocess.run(
@@ -97,6 +100,7 @@ def check_in_subprocess(root: Path) -> Outcome:
             timeout=TIME_LIMIT_S,
             preexec_fn=limit,
             env={**os.environ, "PYTHONIOENCODING": "utf-8"},
+            cwd=cwd,
             check=False,
         )
         for fmt in ("json", "text")
@@ -259,16 +263,20 @@ def deny(rel: str, *, folder: bool = False) -> Setup:
 
             patch.setattr(vault_module.os, "scandir", scandir)
         else:
-            real_open = os.open
-
-            def open_(path: Any, flags: int, *args: Any, **kwargs: Any) -> int:
-                if os.path.realpath(path) == target:
-                    raise PermissionError(errno.EACCES, "Permission denied", str(path))
-                return real_open(path, flags, *args, **kwargs)
-
-            patch.setattr(vault_module.os, "open", open_)
+            # Every way a file gets opened: os.open, and open() / Path.read_bytes (io.open).
+            for module, name in ((os, "open"), (io, "open"), (builtins, "open")):
+                patch.setattr(module, name, _denying(getattr(module, name), target))
 
     return setup
+
+
+def _denying(real: Callable[..., Any], target: str) -> Callable[..., Any]:
+    def opener(path: Any, *args: Any, **kwargs: Any) -> Any:
+        if isinstance(path, str | bytes | os.PathLike) and os.path.realpath(path) == target:
+            raise PermissionError(errno.EACCES, "Permission denied", os.fsdecode(path))
+        return real(path, *args, **kwargs)
+
+    return opener
 
 
 def symlink(rel: str, target: str | Callable[[Path], Path]) -> Setup:
@@ -529,6 +537,7 @@ HOSTILE: tuple[Hostile, ...] = (
         fifo("Interviews/pipe.md"),
         absent=("Interviews/pipe.md",),  # not a file: not listed, and never opened
         exit_code=0,
+        isolated=True,  # opening a FIFO blocks: a regression would hang in-process
     ),
     Hostile(
         "file-name-with-newline",
@@ -652,8 +661,7 @@ def test_check_paths_that_are_not_plain_files(
         symlink("Interviews/odd.md", "odd.md")(root, monkeypatch)
     else:
         target.mkdir()
-    monkeypatch.chdir(root)
-    outcome = check_in_process(root, "Interviews/odd.md")
+    outcome = check_in_subprocess(root, "Interviews/odd.md", cwd=root)
     found = {(d["rule"], d["message"]) for d in outcome.payload["diagnostics"]}
     if expected is None:
         assert outcome.exit_code == 0 and not found
