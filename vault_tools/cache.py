@@ -72,9 +72,6 @@ class Row(tuple[int, int, "str | None", "str | None"]):
     def lint(self) -> str | None:
         return self[3]
 
-    def fresh(self, stat: tuple[int, int]) -> bool:
-        return self[0] == stat[0] and self[1] == stat[1]
-
 
 class Snapshot(NamedTuple):
     """A whole-vault check, kept so the next one can start from it.

@@ -353,17 +353,3 @@ def load_note(root: Path, rel: str) -> Note | None:
     except OSError as exc:
         return unreadable_note(rel, exc.strerror or type(exc).__name__)
     return parse_note(rel, raw)
-
-
-def load_notes(root: Path, paths: Iterable[str]) -> list[Note]:
-    return [note for rel in paths if (note := load_note(root, rel)) is not None]
-
-
-def interview_notes(root: Path, config: Config) -> list[Note]:
-    """Every readable interview note of the vault (what reports work from), by path."""
-    listing = list_notes(root, config)
-    return [
-        note
-        for note in load_notes(root, listing.paths)
-        if note.readable and is_interview(note, config) and not is_generated(note)
-    ]
