@@ -102,3 +102,111 @@ def test_plain_cases_agree(text: str) -> None:
 )
 def test_everything_else_goes_to_pyyaml(text: str) -> None:
     assert read_simple(text, 2) is None
+
+
+# --------------------------------------------------------------------------------------------
+# Property: on front matter built from YAML's tricky corners, the reader either hands over or
+# agrees with PyYAML (hypothesis; the profile of tests/test_properties.py sets the count).
+
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_PLAIN = st.sampled_from(
+    [
+        "No",
+        "yes",
+        "On",
+        "off",
+        "true",
+        "False",
+        "null",
+        "~",
+        "10:00",
+        "019",
+        "0o17",
+        "0x1F",
+        "1e3",
+        ".5",
+        "+3",
+        ".inf",
+        ".NaN",
+        "2026-11-20",
+        "2026-11-20T15:00",
+        "a#b",
+        "C#",
+        "http://x.y/z#q",
+        "a:b",
+        "Jane",
+        "Doe,",
+        "Inc.",
+        "é",
+        "日本",
+        "😀",
+        "data",
+        "engineering",
+    ]
+)
+_TRICKY = st.sampled_from(
+    [
+        "-5",
+        "[[Jane]]",
+        "'q'",
+        '"d"',
+        "x'",
+        '"y',
+        "&",
+        "*",
+        "!",
+        "|",
+        ">",
+        "%",
+        "@",
+        "`",
+        "-",
+        "?",
+        ":",
+        ",",
+        "[",
+        "]",
+        "{",
+        "}",
+        "#",
+    ]
+)
+# Mostly words the reader should take, some it must hand over.
+_WORDS = st.one_of(_PLAIN, _PLAIN, _PLAIN, _TRICKY)
+_SPACE = st.sampled_from(["", " ", " ", " ", "  ", "\t"])
+
+
+@st.composite
+def _front_matter(draw: st.DrawFn) -> str:
+    lines = []
+    for _ in range(draw(st.integers(0, 6))):
+        key = draw(st.sampled_from(["person", "status", "tags", "my key", "a-b", "x_1", "true"]))
+        key = key if key != "true" or draw(st.booleans()) else "role"
+        if draw(st.booleans()):
+            items = draw(st.lists(_WORDS, max_size=4))
+            value = "[" + draw(st.sampled_from([", ", ","])).join(items) + "]"
+        else:
+            value = " ".join(draw(st.lists(_WORDS, min_size=0, max_size=3)))
+            if draw(st.booleans()):
+                quote = draw(st.sampled_from(['"', "'"]))
+                value = quote + value + quote
+        lines.append(f"{key}:{draw(_SPACE) or ' '}{value}{draw(_SPACE)}")
+        if draw(st.integers(0, 5)) == 0:
+            lines.append(draw(st.sampled_from(["# comment", "", "#x", "  - nested"])))
+    return "\n".join(lines)
+
+
+@given(_front_matter())
+def test_plain_reader_never_disagrees_with_pyyaml(text: str) -> None:
+    simple = read_simple(text, 2)
+    if simple is None:
+        return
+    try:
+        data, key_lines, _ = _load_yaml(text, 2)
+    except _FrontMatterError:
+        raise AssertionError(f"read_simple accepted YAML that PyYAML refuses:\n{text}") from None
+    expected = ({str(k): v for k, v in (data or {}).items()}, key_lines)
+    # NaN is not equal to itself: compare it by its text.
+    assert repr(simple) == repr(expected), text
