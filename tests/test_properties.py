@@ -282,6 +282,32 @@ def test_any_markdown_note(text: str) -> None:
     assert_sound(text.encode("utf-8"))
 
 
+@given(markdown_notes())
+def test_line_scan_agrees_with_mistune(text: str) -> None:
+    """The fast heading scan answers exactly as mistune does, or hands the note over."""
+    from vault_tools.note import _structure
+    from vault_tools.structure import scan_structure
+
+    note = parse_note("Interviews/note.md", text.encode("utf-8"))
+    scanned = scan_structure(note.lines, note.body_start)
+    if scanned is not None:
+        headings, code = _structure(note.lines, note.body_start, fast=False)
+        assert scanned == (tuple((h.line, h.level, h.text, h.end_line) for h in headings), code)
+
+
+@given(frontmatter_mappings)
+def test_plain_reader_agrees_with_pyyaml(mapping: Mapping[str, Any]) -> None:
+    """The plain front matter reader gives PyYAML's mapping and key lines, or hands over."""
+    from vault_tools.fastyaml import read_simple
+    from vault_tools.note import _load_yaml
+
+    text = yaml.safe_dump(dict(mapping), allow_unicode=True, sort_keys=False).rstrip("\n")
+    simple = read_simple(text, 2)
+    if simple is not None:
+        data, key_lines, _ = _load_yaml(text, 2)
+        assert repr(simple) == repr(({str(k): v for k, v in (data or {}).items()}, key_lines))
+
+
 @given(frontmatter_mappings, body_lines)
 def test_any_frontmatter_mapping(mapping: Mapping[str, Any], body: list[str]) -> None:
     dumped = yaml.safe_dump(dict(mapping), allow_unicode=True, sort_keys=False)

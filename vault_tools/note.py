@@ -401,7 +401,18 @@ def _markdown_parser() -> Any:
             if self.parent is None and self.last_token() is not last:
                 self.tokens[-1]["_start"] = self.cursor
 
+    # The lines that end a block quote's lazy continuation, as mistune 3 lists them.
+    quote_breaks = ["blank_line", "thematic_break", "fenced_code", "list", "block_html"]
+
     class LineBlockParser(mistune.BlockParser):
+        def compile_sc(self, rules: list[str] | None = None) -> Any:
+            # CommonMark: an ATX heading cannot continue a block quote lazily, so
+            # "> quote" then "## Notes" is a quote and a heading. mistune 3 read the heading
+            # as part of the quote, and a Notes section went missing.
+            if rules == quote_breaks:
+                rules = ["atx_heading", *rules]
+            return super().compile_sc(rules)
+
         def parse(self, state: Any, rules: list[str] | None = None) -> None:
             # Only top-level blocks are read (headings, code blocks). The extent of a list
             # or block quote is settled before its contents are parsed, so skip parsing
@@ -506,7 +517,8 @@ def _structure(
             first = line_of(token["_start"])
             last = line_of(max(token["_end"] - 1, token["_start"]))
             code.update(range(first, last + 1))
-    return tuple(headings), frozenset(code)
+    # A heading or rule that ends a block quote is stored before the quote's own token.
+    return tuple(sorted(headings, key=lambda h: h.line)), frozenset(code)
 
 
 def _tasks(lines: tuple[str, ...], body_start: int, code: frozenset[int]) -> tuple[Task, ...]:

@@ -74,6 +74,8 @@ def scan_structure(
                 return None
             if not after_text:
                 paragraph = number
+            if head[:1] in _NOT_PLAIN or (head[:1].isdigit() and _ORDERED.match(head)):
+                paragraph = None  # an indented list item or quote: not plain text
             after_text = True
             continue
         if first == "#":
