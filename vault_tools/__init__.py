@@ -3,4 +3,4 @@
 __version__ = "0.1.0"
 
 #: Bumped whenever a parse result changes shape or meaning: cached parses are then redone.
-PARSER_VERSION = 1
+PARSER_VERSION = 2
