@@ -73,6 +73,11 @@ class Row(tuple[int, int, "str | None", "str | None"]):
         return self[3]
 
 
+#: A note to store: (path, (mtime_ns, size), pickled parse or b"" for "not an interview",
+#: lint key, lint rows).
+CacheRow = tuple[str, tuple[int, int], bytes, "str | None", Any]
+
+
 class Snapshot(NamedTuple):
     """A whole-vault check, kept so the next one can start from it.
 
@@ -282,7 +287,7 @@ class NoteCache:
 
     # -- writing -------------------------------------------------------------------------
 
-    def store(self, entries: Iterable[tuple[str, tuple[int, int], bytes, str | None, Any]]) -> None:
+    def store(self, entries: Iterable[CacheRow]) -> None:
         """Insert or replace rows: (path, (mtime_ns, size), note blob, lint key, lint)."""
         if self._broken:
             return

@@ -175,7 +175,7 @@ class Session:
         self.as_of = as_of or today_in(self.tz)
         self.use_cache = use_cache
 
-    def interview_notes(self) -> list[Any]:
+    def interview_notes(self) -> list[Note]:
         """Every readable interview note, through the cache; warnings go to stderr."""
         from vault_tools.engine import load_interview_notes
         from vault_tools.vault import list_notes

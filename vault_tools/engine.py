@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from vault_tools.cache import NoteCache, Row, Snapshot, dump_note
+from vault_tools.cache import CacheRow, NoteCache, Row, Snapshot, dump_note
 from vault_tools.config import Config
 from vault_tools.diagnostics import Diagnostic, LintResult
 from vault_tools.templates import builtin_template, template_text
@@ -101,6 +101,18 @@ class Parsed:
     note: Note | None = None  # set when parsed in this process
     stored: bool = False  # already written to the cache by the worker process
 
+    def cache_row(self, full: str | None, select: str) -> CacheRow | None:
+        """The cache row to store for this file, or None when there is nothing to store.
+
+        An interview note is stored with its lint result under ``full`` (None when nothing
+        was linted); any other note as "not one" under the selection key ``select``.
+        """
+        if self.blob is None or self.stat is None:
+            return None
+        if self.interview:
+            return (self.path, self.stat, self.blob, full, self.lint)
+        return (self.path, self.stat, self.blob, select, None)
+
 
 def _parse_one(path: str, stat: Stat | None, keep_note: bool) -> Parsed | None:
     from vault_tools.linter import lint_note
@@ -135,12 +147,7 @@ def _parse_chunk(chunk: Sequence[tuple[str, Stat | None]]) -> list[Parsed]:
     cache: NoteCache | None = _WORKER["cache"]
     if cache is None:
         return parsed  # the parent stores them, or warns
-    full, select = keys
-    cache.store(
-        (p.path, p.stat, p.blob, full if p.interview else select, p.lint if p.interview else None)
-        for p in parsed
-        if p.blob is not None and p.stat is not None
-    )
+    cache.store(entry for p in parsed if (entry := p.cache_row(*keys)) is not None)
     if cache.warnings:
         return parsed  # stored nothing: the parent tries, and warns
     # Stored here: the parent gets the results without the parses.
@@ -384,7 +391,7 @@ def _from_snapshot(
         keep = old_index.items()
         interviews = {p for p, j in keep if snap.flags[j] and p not in removed and p not in changed}
     select = selection_key(config)
-    batch: list[tuple[str, Stat, bytes, str | None, Any]] = []
+    batch: list[CacheRow] = []
     todo = [(path, stats.get(path)) for path in sorted(changed)]
     for parsed in _parse_all(root, config, as_of, todo, progress, True, ctx):
         report.parsed += 1
@@ -394,9 +401,8 @@ def _from_snapshot(
             diagnostics.extend(Diagnostic.from_row(parsed.path, r) for r in parsed.lint or [])
         if interviews is not None and parsed.interview:
             interviews.add(parsed.path)
-        if parsed.blob is not None and parsed.stat is not None:
-            lint_key_, lint = (full, parsed.lint) if parsed.interview else (select, None)
-            batch.append((parsed.path, parsed.stat, parsed.blob, lint_key_, lint))
+        if (entry := parsed.cache_row(full, select)) is not None:
+            batch.append(entry)
         if flags is not None:
             flags[where[parsed.path]] = 1 if parsed.interview else 0
     report.reused = len(listing.paths) - len(changed)
@@ -489,7 +495,7 @@ def check_vault(
                 fresh_lint.append((path, select, None))
         cache.store_lint(fresh_lint)
 
-    batch: list[tuple[str, Stat, bytes, str | None, Any]] = []
+    batch: list[CacheRow] = []
     keys = (full, select)
     for parsed in _parse_all(root, config, as_of, to_parse, progress, cache is not None, ctx, keys):
         report.parsed += 1
@@ -498,9 +504,8 @@ def check_vault(
             interviews.add(parsed.path)
             report.linted += 1
             diagnostics.extend(Diagnostic.from_row(parsed.path, r) for r in parsed.lint or [])
-        if cache is not None and parsed.blob is not None and parsed.stat is not None:
-            key, lint = (full, parsed.lint) if parsed.interview else (select, None)
-            batch.append((parsed.path, parsed.stat, parsed.blob, key, lint))
+        if cache is not None and (entry := parsed.cache_row(full, select)) is not None:
+            batch.append(entry)
             if len(batch) >= 5000:
                 cache.store(batch)
                 batch = []
@@ -552,7 +557,7 @@ def load_interview_notes(
             elif is_interview(note, config) and not is_generated(note):
                 report.reused += 1
                 notes[path] = note
-    batch: list[tuple[str, Stat, bytes, str | None, Any]] = []
+    batch: list[CacheRow] = []
     for parsed in _parse_all(root, config, None, to_parse, progress, True):
         report.parsed += 1
         if parsed.interview:
@@ -563,10 +568,9 @@ def load_interview_notes(
                 note = load_note_blob(parsed.blob)
             if note is not None:
                 notes[parsed.path] = note
-        if cache is not None and parsed.blob is not None and parsed.stat is not None:
-            # No lint result here; record only that a non-interview is not one.
-            key = None if parsed.interview else select
-            batch.append((parsed.path, parsed.stat, parsed.blob, key, None))
+        # No lint result here: an interview's row is stored without one.
+        if cache is not None and (entry := parsed.cache_row(None, select)) is not None:
+            batch.append(entry)
     if cache is not None:
         cache.store(batch)
         if whole_vault:

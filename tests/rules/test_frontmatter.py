@@ -151,3 +151,12 @@ def test_config_can_turn_a_rule_off_or_change_its_severity() -> None:
         __import__("pathlib").Path("/none"), Config(rules={"VT106": "off"}), dt.date(2026, 11, 27)
     )
     assert lint_note(note, off) == []
+
+
+def test_vt105_in_a_list_of_links() -> None:
+    block = replace(PLANNED, "status: planned", "status: planned\nrelated:\n  - [[Ana Souza]]")
+    assert findings(block) == [("VT105", line_of(block, "related:"))]
+    flow = replace(PLANNED, "status: planned", "status: planned\nrelated: [[[Ana]], [[Bo]]]")
+    assert findings(flow) == [("VT105", line_of(flow, "related:"))]
+    quoted = replace(PLANNED, "status: planned", 'status: planned\nrelated: ["[[Ana]]"]')
+    assert findings(quoted) == []

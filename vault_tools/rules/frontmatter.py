@@ -192,19 +192,27 @@ def unquoted_wikilink_key(note: Note, ctx: RuleContext) -> Iterator[Finding]:
     if fm is None:
         return
     for key, value in fm.items():
-        values = value if isinstance(value, list) and unquoted_wikilink(value) is None else [value]
-        for item in values:
-            target = unquoted_wikilink(item if item is not value else value)
-            if target is None and isinstance(item, list) and len(item) == 1:
-                target = item[0] if isinstance(item[0], str) and item is not value else None
-            if target is not None:
-                line, column = _where(note, key)
-                yield Finding(
-                    line,
-                    column,
-                    f'unquoted wikilink in "{key}": write {key}: "[[{target}]]"',
-                )
-                break
+        target = _unquoted_link_in(value)
+        if target is not None:
+            line, column = _where(note, key)
+            yield Finding(
+                line, column, f'unquoted wikilink in "{key}": write {key}: "[[{target}]]"'
+            )
+
+
+def _unquoted_link_in(value: Any) -> str | None:
+    """The first unquoted link in a value: ``[[A]]`` itself, or one item of a list of them
+    (``related: [[A]], [[B]]`` or a block list of ``- [[A]]``)."""
+    target = unquoted_wikilink(value)
+    if target is not None or not isinstance(value, list):
+        return target
+    for item in value:
+        if isinstance(item, list) and len(item) == 1 and isinstance(item[0], str):
+            return item[0]
+        target = unquoted_wikilink(item)
+        if target is not None:
+            return target
+    return None
 
 
 def recommended_key_missing(note: Note, ctx: RuleContext) -> Iterator[Finding]:
