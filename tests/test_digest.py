@@ -557,16 +557,13 @@ def test_an_empty_week_is_an_empty_digest_with_its_counts() -> None:
     assert dict(found.pipeline)["done"] == 1
 
 
+#: SPEC's digest JSON keys, in SPEC's order.
+SPEC_KEYS = ("version", "period", "stats", "interviews", "recurring_improvements", "followups")
+
+
 def test_json_has_specs_keys_and_only_adds_to_them() -> None:
     data = digest_of(interview("Interviews/a.md", "2026-11-18")).to_json()
-    assert list(data)[:6] == [
-        "version",
-        "period",
-        "stats",
-        "interviews",
-        "recurring_improvements",
-        "followups",
-    ]
+    assert list(data)[:6] == list(SPEC_KEYS)
     assert data["version"] == 1
     assert data["period"] == {"label": "2026-W47", "start": "2026-11-16", "end": "2026-11-22"}
     assert list(data["stats"]) == [
@@ -575,14 +572,7 @@ def test_json_has_specs_keys_and_only_adds_to_them() -> None:
         "thank_you_on_time",
         "thank_you_due",
     ]
-    assert set(data) - {"as_of", "pipeline", "weekly"} == {
-        "version",
-        "period",
-        "stats",
-        "interviews",
-        "recurring_improvements",
-        "followups",
-    }
+    assert set(data) - {"as_of", "pipeline", "weekly"} == set(SPEC_KEYS)
 
 
 @pytest.mark.parametrize(
