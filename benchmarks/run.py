@@ -282,17 +282,18 @@ def watch_latency(root: Path, note: Path, runs: int = 9) -> tuple[float, float] 
     """(re-check of one saved note, save-to-findings latency) of ``vault-tools watch``:
     medians over ``runs`` saves under a running watcher, default debounce."""
     try:
-        from vault_tools import watch
-        from vault_tools.config import load_config
+        from watch_latency import measure_latency
+
+        from vault_tools.app import read_config
     except ImportError:
         return None
     import datetime as dt
 
-    config = load_config(root)
+    config = read_config(root)
     rel = note.relative_to(root).as_posix()
     latencies, rechecks = [], []
     for _ in range(runs):
-        latency, recheck = watch.measure_latency(root, config, dt.date.fromisoformat(AS_OF), rel)
+        latency, recheck = measure_latency(root, config, dt.date.fromisoformat(AS_OF), rel)
         latencies.append(latency)
         rechecks.append(recheck)
     return statistics.median(rechecks), statistics.median(latencies)

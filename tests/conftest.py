@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from vault_tools.config import Config
-from vault_tools.linter import lint_note, make_context
+from vault_tools.interview import make_context
+from vault_tools.linter import lint_note
 from vault_tools.note import Note, parse_note
 
 AS_OF = dt.date(2026, 11, 27)

@@ -13,10 +13,11 @@ import pytest
 from click.testing import CliRunner
 from notes import DONE, PLANNED, replace
 
-from vault_tools.cache import CACHE_DIR, CACHE_NAME
+from vault_tools.app import read_config
 from vault_tools.cli import cli
-from vault_tools.config import Config, load_config
-from vault_tools.engine import check_vault, load_interview_notes
+from vault_tools.config import Config
+from vault_tools.store.cache import CACHE_DIR, CACHE_NAME
+from vault_tools.store.sync import check_vault, load_interview_notes
 from vault_tools.vault import list_notes
 
 AS_OF = dt.date(2026, 11, 27)
@@ -47,7 +48,7 @@ def root(vault) -> Path:  # type: ignore[no-untyped-def]
 
 
 def check(root: Path, config: Config | None = None, as_of: dt.date = AS_OF, **kw: object):  # type: ignore[no-untyped-def]
-    config = config or load_config(root)
+    config = config or read_config(root)
     return check_vault(root, config, as_of, list_notes(root, config), **kw)  # type: ignore[arg-type]
 
 
@@ -166,7 +167,7 @@ def test_a_read_only_cache_is_bypassed_with_a_warning(
         kwargs.pop("uri", None)
         return connect(f"file:{path}?mode=ro", uri=True, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr("vault_tools.cache.sqlite3.connect", read_only)
+    monkeypatch.setattr("vault_tools.store.cache.sqlite3.connect", read_only)
     (root / "Interviews" / "b.md").write_text(PLANNED)
     age(root / "Interviews" / "b.md")
     result, run = check(root)
@@ -222,7 +223,7 @@ def test_two_processes_at_once_leave_a_readable_cache(root: Path) -> None:
 
 
 def test_reports_read_interview_notes_through_the_cache(root: Path) -> None:
-    config = load_config(root)
+    config = read_config(root)
     notes, run1 = load_interview_notes(root, config, list_notes(root, config))
     again, run2 = load_interview_notes(root, config, list_notes(root, config))
     assert (

@@ -14,8 +14,8 @@ from click.testing import CliRunner, Result
 from conftest import make_vault
 
 from vault_tools.cli import cli, use_color
-from vault_tools.followups import FollowUpReport
 from vault_tools.render import followups as render
+from vault_tools.reports.followups import FollowUpReport
 
 AS_OF = "2026-11-27"
 
@@ -290,7 +290,7 @@ def test_colour_only_on_a_terminal_without_no_color() -> None:
 def test_coloured_text_differs_only_by_escape_codes() -> None:
     import datetime as dt
 
-    from vault_tools.followups import FollowUp
+    from vault_tools.reports.followups import FollowUp
 
     item = FollowUp("nudge", "Interviews/t.md", "Tobias", dt.date(2026, 11, 19), "Nudge", 8)
     report = FollowUpReport(dt.date(2026, 11, 27), 7, False, (item,))

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from vault_tools.config import Config, load_config
+from vault_tools.app import read_config as load_config
+from vault_tools.config import Config, default_config_text
 from vault_tools.errors import VaultToolsError
 
 
@@ -93,3 +94,11 @@ def test_bad_config_names_file_key_and_reason(
         load_config(write(tmp_path, text))
     message = str(caught.value)
     assert ".vault-tools.toml" in message and key in message and reason in message
+
+
+def test_the_config_init_writes_reads_back_as_the_defaults(tmp_path: Path) -> None:
+    # The commented config `init` writes is made from Config's own defaults, so the two
+    # cannot drift apart.
+    assert load_config(write(tmp_path, default_config_text())) == Config(
+        source=tmp_path / ".vault-tools.toml"
+    )

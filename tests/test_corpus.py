@@ -16,7 +16,8 @@ from conftest import AS_OF, CORPUS
 
 from vault_tools.cli import cli
 from vault_tools.config import Config
-from vault_tools.linter import lint_note, make_context
+from vault_tools.interview import make_context
+from vault_tools.linter import lint_note
 from vault_tools.note import parse_note
 from vault_tools.rules import ALL_RULES
 

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from vault_tools.config import Config
-from vault_tools.followups import FollowUp, all_followups, due_followups
-from vault_tools.linter import make_context
+from vault_tools.interview import make_context
 from vault_tools.note import Note, parse_note
+from vault_tools.reports.followups import FollowUp, all_followups, due_followups
 
 AS_OF = dt.date(2026, 11, 27)
 

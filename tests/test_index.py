@@ -9,11 +9,12 @@ import json
 import textwrap
 from pathlib import Path
 
+from vault_tools.app import index_of
 from vault_tools.config import Config
-from vault_tools.index_report import IndexReport, index_rows
-from vault_tools.linter import make_context
+from vault_tools.interview import make_context
 from vault_tools.note import Note, parse_note
 from vault_tools.render import index as render
+from vault_tools.reports.index import IndexReport
 
 AS_OF = dt.date(2026, 11, 27)
 
@@ -25,7 +26,7 @@ def note(path: str, front: str, body: str = "") -> Note:
 
 def report(*notes: Note) -> IndexReport:
     ctx = make_context(Path("/nonexistent-vault"), Config(), AS_OF)
-    return index_rows(notes, ctx, AS_OF)
+    return index_of(notes, ctx)
 
 
 JANE = note(

@@ -25,14 +25,16 @@ from hypothesis import strategies as st
 
 from vault_tools import vault as vault_module
 from vault_tools.cli import cli
-from vault_tools.config import SECTION_ALIASES, STATUSES, Config
+from vault_tools.config import Config
 from vault_tools.errors import VaultToolsError
-from vault_tools.linter import LintResult, lint, lint_note, make_context
+from vault_tools.interview import Context as RuleContext
+from vault_tools.interview import make_context
+from vault_tools.linter import LintResult, lint, lint_note
 from vault_tools.note import Note, parse_note, person_name
 from vault_tools.render.check import render_github, render_text
 from vault_tools.rules import ALL_RULES
-from vault_tools.rules.context import RuleContext
 from vault_tools.scaffold import NewNote, create_note
+from vault_tools.vocabulary import SECTION_ALIASES, STATUSES
 
 # --------------------------------------------------------------------------------------------
 # Profiles: the number of examples is part of the record (docs/RELIABILITY.md).

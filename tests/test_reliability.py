@@ -32,11 +32,17 @@ import yaml
 from click.testing import CliRunner
 from conftest import AS_OF, REPO, SAMPLE_VAULT
 
+from vault_tools import app as app_module
+from vault_tools import files as writes
 from vault_tools import note as note_module
 from vault_tools import vault as vault_module
-from vault_tools import writes
 from vault_tools.cli import cli
 from vault_tools.errors import VaultToolsError
+
+
+def IS_OURS(raw: bytes) -> bool:
+    return b"generated_by: vault-tools" in raw
+
 
 GENERATED = "---\ngenerated_by: vault-tools\n---\n# Index\n"
 
@@ -236,7 +242,7 @@ def after_listing(action: Callable[[Path], None]) -> Setup:
             action(root_)
             return listing
 
-        patch.setattr(vault_module, "list_notes", list_then_act)
+        patch.setattr(app_module, "list_notes", list_then_act)
 
     return setup
 
@@ -756,7 +762,9 @@ def test_failed_write_of_a_generated_note_leaves_the_old_file_and_no_temp(
     before = target.read_bytes() if previous else None
     _patch(monkeypatch, where, stand_in)
     with pytest.raises(raised) as caught:
-        writes.write_generated(tmp_path, "Interviews/Index.md", GENERATED + "new rows\n" * 1000)
+        writes.write_generated(
+            tmp_path, "Interviews/Index.md", GENERATED + "new rows\n" * 1000, IS_OURS
+        )
     if raised is VaultToolsError:
         assert str(caught.value).startswith("cannot write Interviews/Index.md: ")
     assert (target.read_bytes() if target.exists() else None) == before
@@ -828,7 +836,7 @@ def test_write_generated_replaces_whole_and_keeps_the_mode(tmp_path: Path) -> No
     target.parent.mkdir()
     target.write_text(GENERATED, encoding="utf-8")
     os.chmod(target, 0o640)
-    writes.write_generated(tmp_path, "Interviews/Index.md", GENERATED + "rows\n")
+    writes.write_generated(tmp_path, "Interviews/Index.md", GENERATED + "rows\n", IS_OURS)
     assert target.read_text("utf-8") == GENERATED + "rows\n"
     assert target.stat().st_mode & 0o777 == 0o640
     assert leftovers(tmp_path) == []
@@ -839,7 +847,7 @@ def test_write_generated_never_replaces_a_users_note(tmp_path: Path) -> None:
     target.parent.mkdir()
     target.write_text("# My own index\n", encoding="utf-8")
     with pytest.raises(VaultToolsError, match="not written by vault-tools"):
-        writes.write_generated(tmp_path, "Interviews/Index.md", GENERATED)
+        writes.write_generated(tmp_path, "Interviews/Index.md", GENERATED, IS_OURS)
     assert target.read_text("utf-8") == "# My own index\n"
 
 
@@ -864,7 +872,7 @@ def test_writes_outside_the_vault_are_refused(tmp_path: Path, case: str) -> None
     elif case == "symlinked-output-file":
         os.symlink(outside / "Index.md", root / "Index.md")
     with pytest.raises(VaultToolsError, match="outside the vault"):
-        writes.write_generated(root, rel, GENERATED + "new\n")
+        writes.write_generated(root, rel, GENERATED + "new\n", IS_OURS)
     with pytest.raises(VaultToolsError, match="outside the vault"):
         writes.create_new(root, rel if case != "symlinked-output-file" else "Index.md", "x")
     assert (outside / "Index.md").read_text("utf-8") == GENERATED
@@ -907,11 +915,11 @@ _WRITER = textwrap.dedent(
     """\
     import sys
     from pathlib import Path
-    from vault_tools.writes import write_generated
+    from vault_tools.files import write_generated
     root, marker, count = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3])
     text = "---\\ngenerated_by: vault-tools\\n---\\n" + (marker * 64 + "\\n") * 2000
     for _ in range(count):
-        write_generated(root, "Interviews/Index.md", text)
+        write_generated(root, "Interviews/Index.md", text, lambda raw: True)
     """
 )
 

@@ -8,8 +8,8 @@ import pytest
 from click.testing import CliRunner
 from conftest import findings
 
+from vault_tools.app import read_config
 from vault_tools.cli import cli
-from vault_tools.config import load_config
 from vault_tools.note import parse_note
 from vault_tools.scaffold import safe_file_stem
 
@@ -24,7 +24,7 @@ def test_init_creates_config_template_and_folder_and_never_overwrites(tmp_path: 
     assert (tmp_path / ".vault-tools.toml").is_file()
     assert (tmp_path / "Templates" / "Interview.md").is_file()
     assert (tmp_path / "Interviews").is_dir()
-    assert load_config(tmp_path).folders == ("Interviews",)  # the written config is valid
+    assert read_config(tmp_path).folders == ("Interviews",)  # the written config is valid
     (tmp_path / ".vault-tools.toml").write_text("# mine\n")
     again = run("init", "--vault", str(tmp_path))
     assert again.exit_code == 0 and "exists" in again.stdout

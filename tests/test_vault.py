@@ -9,8 +9,9 @@ from notes import PLANNED
 
 from vault_tools.config import Config
 from vault_tools.errors import VaultToolsError
+from vault_tools.interview import is_interview
 from vault_tools.note import parse_note
-from vault_tools.vault import find_vault_root, is_interview, list_notes
+from vault_tools.vault import find_vault_root, list_notes
 
 
 def test_root_is_explicit_then_env_then_marker_then_cwd(

@@ -19,9 +19,10 @@ import pytest
 from conftest import AS_OF, REPO
 from notes import DONE, PLANNED, SCHEDULED, replace
 
-from vault_tools.cache import NoteCache
-from vault_tools.config import CONFIG_NAME, Config, load_config
-from vault_tools.engine import check_vault, load_interview_notes
+from vault_tools.app import read_config
+from vault_tools.config import CONFIG_NAME, Config
+from vault_tools.store.cache import NoteCache
+from vault_tools.store.sync import check_vault, load_interview_notes
 from vault_tools.vault import list_notes
 from vault_tools.watch import (
     BatchResult,
@@ -78,7 +79,7 @@ def watching(
     on_config: Callable[[Watch], Config] | None = None,
 ) -> Iterator[tuple[Batches, Watch, VaultWatcher]]:
     """A watcher on ``root`` running in a thread, re-checking each batch as ``watch`` does."""
-    config = load_config(root)
+    config = read_config(root)
     state = Watch(root, config, as_of=AS_OF, keep_notes=keep_notes)
     state.check_all()
     batches = Batches()
@@ -171,7 +172,7 @@ def test_watchdogs_shutdown_race_is_not_shown_but_its_other_errors_are() -> None
 
 def test_recheck_lints_only_the_changed_notes(vault) -> None:  # type: ignore[no-untyped-def]
     root = vault({"Interviews/a.md": BROKEN, "Interviews/b.md": NO_COMPANY})
-    config = load_config(root)
+    config = read_config(root)
     check_vault(root, config, AS_OF, list_notes(root, config))
     batch = recheck(root, config, AS_OF, {"Interviews/b.md"}, set())
     assert batch.changed == ("Interviews/b.md",)
@@ -181,7 +182,7 @@ def test_recheck_lints_only_the_changed_notes(vault) -> None:  # type: ignore[no
 
 def test_recheck_forgets_deleted_notes_and_a_vanished_change_counts_as_deleted(vault) -> None:  # type: ignore[no-untyped-def]
     root = vault({"Interviews/a.md": DONE, "Interviews/b.md": PLANNED})
-    config = load_config(root)
+    config = read_config(root)
     check_vault(root, config, AS_OF, list_notes(root, config))
     (root / "Interviews/a.md").unlink()
     (root / "Interviews/b.md").unlink()
@@ -198,7 +199,7 @@ def test_loading_some_notes_leaves_the_other_cache_rows_alone(vault) -> None:  #
     from vault_tools.vault import Listing
 
     root = vault({"Interviews/a.md": DONE, "Interviews/b.md": PLANNED})
-    config = load_config(root)
+    config = read_config(root)
     check_vault(root, config, AS_OF, list_notes(root, config))
     info = (root / "Interviews/b.md").stat()
     some = Listing(("Interviews/b.md",), stats={"Interviews/b.md": (info.st_mtime_ns, 0)})
@@ -321,28 +322,32 @@ def test_a_burst_of_changes_is_one_pass(vault) -> None:  # type: ignore[no-untyp
 
 
 def test_writing_the_index_does_not_trigger_a_pass(vault) -> None:  # type: ignore[no-untyped-def]
-    from vault_tools.cli import _write_index
+    from vault_tools.app import INDEX_META, index_of, write_note
+    from vault_tools.interview import make_context
+    from vault_tools.render.index import render_markdown
 
     root = vault({"Interviews/a.md": DONE})
-    config = load_config(root)
+    config = read_config(root)
     assert not is_watched_note(config.index_path, config)
     with watching(root, keep_notes=True) as (batches, state, _):
-        assert _write_index(root, config, AS_OF, state.notes)
+        body = render_markdown(index_of(state.notes, make_context(root, config, AS_OF)))
+        assert write_note(root, config.index_path, INDEX_META, body)
         assert (root / config.index_path).is_file()
         batches.none_within(5 * DEBOUNCE + 0.3)
         write(root, "Interviews/b.md", PLANNED)
         batch = batches.next()
         assert batch.changed == ("Interviews/b.md",)
         assert [n.path for n in state.notes] == ["Interviews/a.md", "Interviews/b.md"]
-        assert _write_index(root, config, AS_OF, state.notes, only_if_changed=True)
-        assert not _write_index(root, config, AS_OF, state.notes, only_if_changed=True)
+        body = render_markdown(index_of(state.notes, make_context(root, config, AS_OF)))
+        assert write_note(root, config.index_path, INDEX_META, body, only_if_changed=True)
+        assert not write_note(root, config.index_path, INDEX_META, body, only_if_changed=True)
         batches.none_within(5 * DEBOUNCE + 0.3)
     assert "Interviews/b" in (root / config.index_path).read_text("utf-8")
 
 
 def test_kept_notes_change_only_when_an_interview_note_does(vault) -> None:  # type: ignore[no-untyped-def]
     root = vault({"Interviews/a.md": DONE, "Daily/2026-11-27.md": "# Today\n"})
-    state = Watch(root, load_config(root), as_of=AS_OF, keep_notes=True)
+    state = Watch(root, read_config(root), as_of=AS_OF, keep_notes=True)
     state.check_all()
     version = state.notes_version
     write(root, "Daily/2026-11-27.md", "# Today\nA call with Jane.\n")
@@ -401,7 +406,7 @@ def test_a_failing_callback_stops_the_watch_and_is_raised(vault) -> None:  # typ
     def on_batch(changed: set[str], deleted: set[str]) -> None:
         raise RuntimeError("a bug")
 
-    watcher = VaultWatcher(root, load_config(root), on_batch, debounce=DEBOUNCE)
+    watcher = VaultWatcher(root, read_config(root), on_batch, debounce=DEBOUNCE)
     watcher.start()
     failed: queue.Queue[BaseException] = queue.Queue()
 

@@ -12,7 +12,7 @@ import functools
 import io
 import os
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -22,9 +22,9 @@ from vault_tools import __version__
 from vault_tools.errors import VaultToolsError
 
 if TYPE_CHECKING:
+    from vault_tools.app import Session
     from vault_tools.config import Config
     from vault_tools.dates import Period
-    from vault_tools.note import Note
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -161,38 +161,22 @@ class Progress:
             self._bar = None
 
 
-class Session:
-    """The vault, its config and as-of, resolved once per command."""
+def open_session(vault: Path | None, as_of: dt.date | None, use_cache: bool = True) -> Session:
+    """The command's vault, config and as-of, with a progress bar for long reads."""
+    from vault_tools.app import Session
 
-    def __init__(self, vault: Path | None, as_of: dt.date | None, use_cache: bool = True) -> None:
-        from vault_tools.config import load_config
-        from vault_tools.dates import today_in
-        from vault_tools.vault import find_vault_root
+    return Session.open(vault, as_of, use_cache=use_cache, progress=Progress())
 
-        self.root = find_vault_root(vault)
-        self.config = load_config(self.root)
-        self.tz = self.config.tz
-        self.as_of = as_of or today_in(self.tz)
-        self.use_cache = use_cache
 
-    def interview_notes(self) -> list[Note]:
-        """Every readable interview note, through the cache; warnings go to stderr."""
-        from vault_tools.engine import load_interview_notes
-        from vault_tools.vault import list_notes
+def finish(session: Session) -> None:
+    """Close the progress bar and print what the run had to say on stderr."""
+    from vault_tools.render import printable
 
-        listing = list_notes(self.root, self.config)
-        for rel, reason in listing.unreadable:
-            warn(f"cannot read {rel}: {reason}")
-        progress = Progress()
-        try:
-            notes, report = load_interview_notes(
-                self.root, self.config, listing, use_cache=self.use_cache, progress=progress
-            )
-        finally:
-            progress.close()
-        for message in report.warnings:
-            warn(message)
-        return notes
+    if isinstance(session.progress, Progress):
+        session.progress.close()
+    for message in session.warnings:
+        warn(printable(message))
+    session.warnings.clear()
 
 
 @click.group(context_settings=CONTEXT_SETTINGS)
@@ -242,34 +226,14 @@ def check(
       vault-tools check --format json --as-of 2026-11-27
       vault-tools check "Interviews/2026-11-20 Jane Doe.md"
     """
-    from vault_tools.engine import check_vault
+    from vault_tools.app import check_exit_code, run_check
     from vault_tools.render import check as render
-    from vault_tools.render import printable
-    from vault_tools.vault import list_notes, select_paths
 
-    session = Session(vault, as_of, use_cache=not no_cache)
-    listing = (
-        select_paths(session.root, session.config, paths)
-        if paths
-        else list_notes(session.root, session.config)
-    )
-    for rel, reason in listing.unreadable:
-        warn(f"cannot read {printable(rel)}: {reason}")
-    progress = Progress()
+    session = open_session(vault, as_of, use_cache=not no_cache)
     try:
-        result, run = check_vault(
-            session.root,
-            session.config,
-            session.as_of,
-            listing,
-            whole_vault=not paths,
-            use_cache=session.use_cache,
-            progress=progress,
-        )
+        result = run_check(session, paths)
     finally:
-        progress.close()
-    for message in run.warnings:
-        warn(message)
+        finish(session)
     if output_format == "json":
         output = render.render_json(result, ascii_only=not stdout_holds_utf8())
     elif output_format == "github":
@@ -278,8 +242,7 @@ def check(
         output = render.render_text(result)
     click.echo(output, nl=False)
     click.echo(render.summary_line(result), err=True)
-    failing = result.count("error") + (result.count("warning") if strict else 0)
-    sys.exit(1 if failing else 0)
+    sys.exit(check_exit_code(result, strict))
 
 
 @cli.command(context_settings=CONTEXT_SETTINGS)
@@ -297,7 +260,7 @@ def rules(code: str | None, vault: Path | None, as_of: dt.date | None) -> None:
     from vault_tools.linter import severity_of
     from vault_tools.rules import ALL_RULES, RULES_BY_CODE
 
-    session = Session(vault, as_of)
+    session = open_session(vault, as_of)
     if code is None:
         for rule in ALL_RULES:
             severity = severity_of(rule, session.config)
@@ -330,7 +293,7 @@ def init(vault: Path | None, as_of: dt.date | None) -> None:
 
     if vault is not None and not vault.exists():
         vault.mkdir(parents=True)  # setting a new vault up is what init is for
-    session = Session(vault, as_of)
+    session = open_session(vault, as_of)
     for rel, what in init_vault(session.root, session.config):
         click.echo(f"{printable(rel)}: {what}")
 
@@ -373,7 +336,7 @@ def new(
     from vault_tools.render import printable
     from vault_tools.scaffold import NewNote, create_note
 
-    session = Session(vault, as_of)
+    session = open_session(vault, as_of)
     chosen = status or ("scheduled" if when else "planned")
     requested = session.as_of.isoformat() if chosen == "requested" else ""
     rel = create_note(
@@ -446,18 +409,19 @@ def followups(
       vault-tools followups --quiet                        # daily cron: mail only when due
       vault-tools followups --write                        # Interviews/Follow-ups.md
     """
-    from vault_tools.followups import followups_report
-    from vault_tools.linter import make_context
+    from vault_tools.app import followups_for, followups_meta, generated_text, write_note
     from vault_tools.render import followups as render
 
-    session = Session(vault, as_of, use_cache=not no_cache)
-    ctx = make_context(session.root, session.config, session.as_of)
-    days = session.config.horizon_days if horizon is None else horizon
-    notes = session.interview_notes()
-    report = followups_report(notes, ctx, session.as_of, days, include_all)
+    session = open_session(vault, as_of, use_cache=not no_cache)
+    try:
+        report = followups_for(session, horizon, include_all)
+    finally:
+        finish(session)
     if write:
-        meta = {"type": "followups", "as_of": session.as_of}
-        _write_note(session, session.config.followups_path, meta, render.render_markdown(report))
+        meta = followups_meta(session.as_of)
+        write_note(
+            session.root, session.config.followups_path, meta, render.render_markdown(report)
+        )
         if not (quiet and not report.items):
             click.echo(f"wrote {session.config.followups_path}", err=True)
         return
@@ -466,8 +430,7 @@ def followups(
     if output_format == "text":
         output = render.render_text(report, color=use_color(sys.stdout, os.environ))
     elif output_format == "md":
-        meta = {"type": "followups", "as_of": session.as_of}
-        output = _note_text(meta, render.render_markdown(report))
+        output = generated_text(followups_meta(session.as_of), render.render_markdown(report))
     elif output_format == "json":
         output = render.render_json(report)
     else:
@@ -505,21 +468,23 @@ def index(
       vault-tools index --format csv > interviews.csv
       vault-tools index --write                            # Interviews/Index.md
     """
-    from vault_tools.index_report import index_rows
-    from vault_tools.linter import make_context
+    from vault_tools.app import INDEX_META, generated_text, index_for, write_note
     from vault_tools.render import index as render
 
-    session = Session(vault, as_of, use_cache=not no_cache)
-    notes = session.interview_notes()
+    session = open_session(vault, as_of, use_cache=not no_cache)
+    try:
+        report = index_for(session)
+    finally:
+        finish(session)
     if write:
-        _write_index(session.root, session.config, session.as_of, notes)
+        write_note(
+            session.root, session.config.index_path, INDEX_META, render.render_markdown(report)
+        )
         click.echo(f"wrote {session.config.index_path}", err=True)
         return
-    ctx = make_context(session.root, session.config, session.as_of)
-    report = index_rows(notes, ctx, session.as_of)
     output = {
         "text": render.render_text,
-        "md": lambda r: _note_text(INDEX_META, render.render_markdown(r)),
+        "md": lambda r: generated_text(INDEX_META, render.render_markdown(r)),
         "json": render.render_json,
         "csv": render.render_csv,
     }[output_format](report)
@@ -580,41 +545,38 @@ def digest(
     In a crontab (Mondays at 08:00; no terminal or environment needed):
       0 8 * * 1 vault-tools digest --vault ~/Notes --write
     """
-    from vault_tools.dates import date_range, last_complete_week
-    from vault_tools.digest import build_digest, digest_path
-    from vault_tools.linter import make_context
+    from vault_tools.app import (
+        digest_for,
+        digest_meta,
+        digest_note_path,
+        generated_text,
+        resolve_period,
+        write_note,
+    )
     from vault_tools.render import digest as render
 
     if week is not None and (since is not None or until is not None):
         raise click.UsageError("give either --week or --since and --until, not both")
     if (since is None) != (until is None):
         raise click.UsageError("--since and --until go together: give both, or use --week")
-    session = Session(vault, as_of, use_cache=not no_cache)
-    if since is not None and until is not None:
-        try:
-            period = date_range(since, until)
-        except ValueError:
-            raise click.UsageError(f"--until {until} is before --since {since}") from None
-    elif week is not None:
-        period = week
-    else:
-        try:
-            period = last_complete_week(session.as_of)
-        except ValueError as exc:
-            raise VaultToolsError(f"{exc}; give --week or --since and --until") from None
-    ctx = make_context(session.root, session.config, session.as_of)
-    notes = session.interview_notes()
-    report = build_digest(notes, ctx, period, session.as_of)
-    meta = {"type": "digest", "period": period.label, "as_of": session.as_of}
+    if since is not None and until is not None and until < since:
+        raise click.UsageError(f"--until {until} is before --since {since}")
+    session = open_session(vault, as_of, use_cache=not no_cache)
+    period = resolve_period(session.as_of, week, since, until)
+    try:
+        report = digest_for(session, period)
+    finally:
+        finish(session)
+    meta = digest_meta(period, session.as_of)
     if write:
-        rel = digest_path(session.config, period)
-        _write_note(session, rel, meta, render.render_markdown(report))
+        rel = digest_note_path(session, period)
+        write_note(session.root, rel, meta, render.render_markdown(report))
         click.echo(f"wrote {rel}", err=True)
         return
     if output_format == "json":
         output = render.render_json(report)
     else:
-        output = _note_text(meta, render.render_markdown(report))
+        output = generated_text(meta, render.render_markdown(report))
     click.echo(output, nl=False)
 
 
@@ -672,11 +634,14 @@ def watch(
     import signal
     import threading
 
+    from vault_tools.app import INDEX_META, index_of, write_note
     from vault_tools.render import check as render_check
+    from vault_tools.render import index as render_index
+    from vault_tools.render import printable
     from vault_tools.render import watch as render
     from vault_tools.watch import BatchResult, VaultWatcher, Watch
 
-    session = Session(vault, as_of, use_cache=not no_cache)
+    session = open_session(vault, as_of, use_cache=not no_cache)
     state = Watch(
         session.root,
         session.config,
@@ -685,28 +650,27 @@ def watch(
         keep_notes=write_index,
     )
     lock = threading.Lock()  # one pass at a time, and whole passes on stdout
-    index_made_of: list[object] = []  # (notes version, as-of) the index note was last made of
 
     def show(batch: BatchResult, *, starting: bool = False) -> None:
         for rel, reason in batch.unreadable:
-            warn(f"cannot read {rel}: {reason}")
+            warn(f"cannot read {printable(rel)}: {reason}")
         for message in batch.warnings:
-            warn(message)
+            warn(printable(message))
         if output_format == "json":
             click.echo(render.render_json(batch), nl=False)
         else:
             click.echo(render_check.render_text(batch.result), nl=False)
             click.echo(render.summary_line(batch))
         sys.stdout.flush()
-        made_of = [state.notes_version, batch.as_of]
-        if not write_index or (made_of == index_made_of and not batch.full):
+        if not write_index or not state.index_due(batch):
             return  # only notes that are no interviews changed: the index says the same
         try:
-            if _write_index(
-                state.root, state.config, batch.as_of, state.notes, only_if_changed=True
-            ):
-                click.echo(f"wrote {state.config.index_path}", err=True)
-            index_made_of[:] = made_of
+            report = index_of(state.notes, state.context(batch.as_of))
+            body = render_index.render_markdown(report)
+            rel = state.config.index_path
+            if write_note(state.root, rel, INDEX_META, body, only_if_changed=True):
+                click.echo(f"wrote {rel}", err=True)
+            state.index_written(batch)
         except VaultToolsError as exc:
             if starting:
                 raise
@@ -770,51 +734,6 @@ def _stop_on_sigterm() -> Any:
         raise KeyboardInterrupt
 
     return signal.signal(signal.SIGTERM, stop)
-
-
-def _note_text(meta: Mapping[str, Any], body: str) -> str:
-    """A generated note: ``generated_by: vault-tools`` first, then ``meta``, then ``body``."""
-    from vault_tools.note import generated_note
-    from vault_tools.vault import GENERATED_BY
-
-    return generated_note({"generated_by": GENERATED_BY, **meta}, body)
-
-
-def _write_note(session: Session, rel: str, meta: Mapping[str, Any], body: str) -> None:
-    """Write a generated note: atomically, inside the vault, never over a user's own file."""
-    from vault_tools.writes import write_generated
-
-    write_generated(session.root, rel, _note_text(meta, body))
-
-
-INDEX_META = {"type": "index"}
-
-
-def _write_index(
-    root: Path,
-    config: Config,
-    as_of: dt.date,
-    notes: Sequence[Note],
-    *,
-    only_if_changed: bool = False,
-) -> bool:
-    """Write the index note (``index --write``, ``watch --write-index``) from the vault's
-    interview notes. ``only_if_changed``: leave the file alone when it already says this."""
-    from vault_tools.index_report import index_rows
-    from vault_tools.linter import make_context
-    from vault_tools.render import index as render
-    from vault_tools.writes import write_generated
-
-    report = index_rows(notes, make_context(root, config, as_of), as_of)
-    text = _note_text(INDEX_META, render.render_markdown(report))
-    if only_if_changed:
-        try:
-            if (root / config.index_path).read_bytes() == text.encode("utf-8"):
-                return False
-        except OSError:
-            pass  # not there yet, or unreadable: write_generated says what is wrong
-    write_generated(root, config.index_path, text)
-    return True
 
 
 def main() -> None:

@@ -3,49 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from vault_tools.dates import load_zone
 from vault_tools.errors import VaultToolsError
+from vault_tools.files import read_note_bytes
+from vault_tools.vocabulary import (
+    REQUIRED_SECTIONS,
+    SECTION_ALIASES,
+    SEVERITIES,
+    STATUSES,
+    canonical_section,
+)
 
 CONFIG_NAME = ".vault-tools.toml"
-
-STATUSES = ("planned", "requested", "scheduled", "done", "declined", "cancelled")
-
-#: Canonical section names and the aliases every vault gets.
-SECTION_ALIASES: dict[str, tuple[str, ...]] = {
-    "Objectives": ("Goals",),
-    "Research": ("Background",),
-    "Questions": (),
-    "Notes": (),
-    "Takeaways": ("Key takeaways", "Learnings"),
-    "Reflection": ("Retrospective",),
-    "Follow-up": ("Follow up", "Next steps"),
-}
-
-REQUIRED_SECTIONS: dict[str, tuple[str, ...]] = {
-    "planned": ("Objectives",),
-    "requested": ("Objectives",),
-    "scheduled": ("Objectives", "Research", "Questions"),
-    "done": (
-        "Objectives",
-        "Research",
-        "Questions",
-        "Notes",
-        "Takeaways",
-        "Reflection",
-        "Follow-up",
-    ),
-    "declined": (),
-    "cancelled": (),
-}
-
-SEVERITIES = ("error", "warning", "off")
 
 
 @dataclass(frozen=True)
@@ -137,9 +112,12 @@ def _kind(value: object) -> str:
     )
 
 
-def load_config(vault_root: Path) -> Config:
-    """Read ``.vault-tools.toml`` at the vault root; defaults when it is absent."""
-    from vault_tools.vault import read_note_bytes  # imported late to avoid a cycle
+def load_config(vault_root: Path, rule_codes: Collection[str]) -> Config:
+    """Read ``.vault-tools.toml`` at the vault root; defaults when it is absent.
+
+    ``rule_codes``: the codes ``[rules]`` may name (the rule registry's, given by the caller:
+    configuration sits below the rules).
+    """
 
     path = vault_root / CONFIG_NAME
     try:
@@ -154,10 +132,10 @@ def load_config(vault_root: Path) -> Config:
         raise VaultToolsError(f"{path}: the config is not valid UTF-8") from None
     except tomllib.TOMLDecodeError as exc:
         raise VaultToolsError(f"{path}: invalid TOML: {exc}") from None
-    return config_from_mapping(data, path)
+    return config_from_mapping(data, path, rule_codes)
 
 
-def config_from_mapping(data: Mapping[str, Any], path: Path) -> Config:
+def config_from_mapping(data: Mapping[str, Any], path: Path, rule_codes: Collection[str]) -> Config:
     r = _Reader(path)
     r.known(data, "", {"timezone", "interviews", "sections", "followups", "rules", "output"})
     defaults = Config()
@@ -210,12 +188,8 @@ def config_from_mapping(data: Mapping[str, Any], path: Path) -> Config:
 
     rules_table = r.table(data, "rules")
     rules: dict[str, str] = {}
-    from vault_tools.rules import (
-        RULES_BY_CODE,
-    )  # a literal registry; imported late to avoid a cycle
-
     for code, value in rules_table.items():
-        if code.upper() not in RULES_BY_CODE:
+        if code.upper() not in rule_codes:
             raise r.fail(f"rules.{code}", "unknown rule code (see `vault-tools rules`)")
         if not isinstance(value, str) or value.lower() not in SEVERITIES:
             raise r.fail(f"rules.{code}", f"must be one of {', '.join(SEVERITIES)}, not {value!r}")
@@ -235,12 +209,19 @@ def config_from_mapping(data: Mapping[str, Any], path: Path) -> Config:
         exclude=r.strings(interviews, "exclude", "interviews.exclude", defaults.exclude),
         sections=sections,
         aliases=aliases,
-        thank_you_hours=r.count(followups, "thank_you_hours", "followups.thank_you_hours", 24),
-        nudge_days=r.count(followups, "nudge_days", "followups.nudge_days", 7),
-        keep_in_touch_days=r.count(
-            followups, "keep_in_touch_days", "followups.keep_in_touch_days", 90
+        thank_you_hours=r.count(
+            followups, "thank_you_hours", "followups.thank_you_hours", defaults.thank_you_hours
         ),
-        horizon_days=r.count(followups, "horizon_days", "followups.horizon_days", 7),
+        nudge_days=r.count(followups, "nudge_days", "followups.nudge_days", defaults.nudge_days),
+        keep_in_touch_days=r.count(
+            followups,
+            "keep_in_touch_days",
+            "followups.keep_in_touch_days",
+            defaults.keep_in_touch_days,
+        ),
+        horizon_days=r.count(
+            followups, "horizon_days", "followups.horizon_days", defaults.horizon_days
+        ),
         rules=rules,
         index_path=r.relative_path(output, "index", "output.index", defaults.index_path),
         followups_path=r.relative_path(
@@ -253,18 +234,55 @@ def config_from_mapping(data: Mapping[str, Any], path: Path) -> Config:
     )
 
 
-_NOT_WORD = re.compile(r"[\W_]+")
+def _toml(value: object) -> str:
+    """A TOML value for the default config: strings and lists of strings as JSON writes
+    them (the same syntax for these), numbers as they are."""
+    import json
+
+    if isinstance(value, tuple):
+        return "[" + ", ".join(json.dumps(v) for v in value) + "]"
+    return json.dumps(value)
 
 
-def normalize_heading(text: str) -> str:
-    """Compare headings ignoring case, surrounding punctuation, emoji and inner spacing."""
-    return _NOT_WORD.sub(" ", text.casefold()).strip()
+def _setting(key: str, value: object, comment: str = "") -> str:
+    line = f"{key} = {_toml(value)}"
+    return f"{line:<35} # {comment}" if comment else line
 
 
-def canonical_section(heading: str, aliases: Mapping[str, tuple[str, ...]]) -> str | None:
-    """The canonical section a heading stands for (``Next steps`` -> ``Follow-up``), if any."""
-    wanted = normalize_heading(heading)
-    for name, more in aliases.items():
-        if wanted == normalize_heading(name) or any(wanted == normalize_heading(a) for a in more):
-            return name
-    return None
+def default_config_text() -> str:
+    """The commented ``.vault-tools.toml`` that ``init`` writes: every default, from ``Config``."""
+    d = Config()
+    lines = [
+        "# vault-tools configuration: every key is optional; the values shown are the defaults.",
+        '# Reference: the "Configuration" section of the vault-tools README.',
+        "",
+        '# timezone = "Europe/Berlin"        # default: the machine\'s time zone',
+        "",
+        "[interviews]",
+        _setting("folders", d.folders, 'notes under these are interviews; "" is the whole vault'),
+        _setting("type", d.type, "front matter `type` value that marks an interview"),
+        _setting("tag", d.tag, "front matter tag that marks an interview"),
+        _setting("templates", d.templates, "skipped by checks; `new` uses Templates/Interview.md"),
+        _setting("exclude", d.exclude, 'globs relative to the vault root, e.g. ["Archive/**"]'),
+        "",
+        "[sections]                          # required (non-empty) sections per status",
+        *(_setting(status, d.sections[status]) for status in STATUSES),
+        "",
+        "[sections.aliases]                  # extra headings that count as a section",
+        '# Takeaways = ["Lessons"]',
+        "",
+        "[followups]",
+        _setting("thank_you_hours", d.thank_you_hours, "the thank-you is due this long after"),
+        _setting("nudge_days", d.nudge_days, "nudge a request unanswered this many days"),
+        _setting("keep_in_touch_days", d.keep_in_touch_days, "default cadence per person"),
+        _setting("horizon_days", d.horizon_days, "`followups` lists what is due this far ahead"),
+        "",
+        '[rules]                             # "error", "warning" or "off" per rule code',
+        '# VT301 = "off"',
+        "",
+        "[output]",
+        _setting("index", d.index_path),
+        _setting("followups", d.followups_path),
+        _setting("digests", d.digests_folder),
+    ]
+    return "\n".join(lines) + "\n"

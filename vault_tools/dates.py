@@ -214,3 +214,11 @@ def load_zone(name: str) -> ZoneInfo:
         raise ValueError(
             f"unknown time zone {name!r} (use an IANA name like Europe/Berlin)"
         ) from None
+
+
+def add_days(day: dt.date, days: int) -> dt.date | None:
+    """``day`` plus ``days``; ``None`` past the end of the calendar (``keep_in_touch: 10**9``)."""
+    try:
+        return day + dt.timedelta(days=days)
+    except OverflowError:
+        return None

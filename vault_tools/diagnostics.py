@@ -5,8 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-SEVERITIES = ("error", "warning", "off")
-
 
 @dataclass(frozen=True, order=True)
 class Finding:

@@ -2,32 +2,16 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Iterable
-from pathlib import Path
 from typing import Any
 
 from vault_tools.config import Config
 from vault_tools.diagnostics import Diagnostic, LintResult
+from vault_tools.interview import Context, is_generated, is_interview
 from vault_tools.note import Note
 from vault_tools.rules import ALL_RULES, RULES_BY_CODE, Rule
-from vault_tools.rules.context import RuleContext, section_lookup
-from vault_tools.templates import builtin_template, template_text
-from vault_tools.vault import is_generated, is_interview
-
-IGNORE_KEY = "vault-tools-ignore"
-
-
-def make_context(root: Path, config: Config, as_of: dt.date) -> RuleContext:
-    # The built-in template's prompts count as placeholders in every vault, too.
-    return RuleContext(
-        config=config,
-        as_of=as_of,
-        tz=config.tz,
-        section_lookup=section_lookup(config.aliases),
-        templates=(template_text(root, config), builtin_template()),
-    )
+from vault_tools.vocabulary import IGNORE_KEY
 
 
 def ignored_codes(note: Note) -> frozenset[str]:
@@ -43,7 +27,7 @@ def severity_of(rule: Rule, config: Config) -> str:
     return config.rules.get(rule.code, rule.severity)
 
 
-def _enabled_rules(ctx: RuleContext) -> list[tuple[Rule, str]]:
+def _enabled_rules(ctx: Context) -> list[tuple[Rule, str]]:
     """(rule, severity) of every rule the config leaves on, worked out once per context."""
     enabled: list[tuple[Rule, str]] | None = ctx.__dict__.get("_enabled_rules")
     if enabled is None:
@@ -53,7 +37,7 @@ def _enabled_rules(ctx: RuleContext) -> list[tuple[Rule, str]]:
     return enabled
 
 
-def lint_note(note: Note, ctx: RuleContext) -> list[Diagnostic]:
+def lint_note(note: Note, ctx: Context) -> list[Diagnostic]:
     """Diagnostics of one note; empty for a note that is not an interview."""
     if not is_interview(note, ctx.config) or is_generated(note):
         return []
@@ -77,7 +61,7 @@ def lint_note(note: Note, ctx: RuleContext) -> list[Diagnostic]:
     return found
 
 
-def lint(notes: Iterable[Note], ctx: RuleContext) -> LintResult:
+def lint(notes: Iterable[Note], ctx: Context) -> LintResult:
     checked = 0
     diagnostics: list[Diagnostic] = []
     for note in notes:
@@ -87,4 +71,4 @@ def lint(notes: Iterable[Note], ctx: RuleContext) -> LintResult:
     return LintResult(checked, tuple(sorted(diagnostics)))
 
 
-__all__ = ["RULES_BY_CODE", "LintResult", "lint", "lint_note", "make_context"]
+__all__ = ["RULES_BY_CODE", "LintResult", "lint", "lint_note"]

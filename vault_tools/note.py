@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from vault_tools import PARSER_VERSION  # noqa: F401  (re-exported: the parser's version)
 from vault_tools.fastyaml import read_simple
+from vault_tools.structure import scan_structure
+from vault_tools.vocabulary import normalize_heading
 
 if TYPE_CHECKING:
     import yaml
@@ -487,8 +489,6 @@ def _structure(
     A line scan answers for most notes; mistune's block parser for the rest.
     """
     if fast:
-        from vault_tools.structure import scan_structure
-
         scanned = scan_structure(lines, body_start)
         if scanned is not None:
             return tuple(Heading(*found) for found in scanned[0]), scanned[1]
@@ -663,8 +663,6 @@ def parse_lines(path: str, lines: tuple[str, ...]) -> Note:
 
 def sections(note: Note, lookup: Mapping[str, str]) -> tuple[Section, ...]:
     """The note's level-2 sections; ``lookup`` maps normalised headings to canonical names."""
-    from vault_tools.config import normalize_heading
-
     found: list[Section] = []
     headings = note.headings
     last = len(note.lines)

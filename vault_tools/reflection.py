@@ -16,9 +16,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from vault_tools.config import normalize_heading
+from vault_tools.interview import Context, meaningful_lines
 from vault_tools.note import Heading, Note, Section, list_items
-from vault_tools.rules.context import RuleContext, meaningful_lines
+from vault_tools.vocabulary import normalize_heading
 
 TAKEAWAYS_SECTION = "Takeaways"
 REFLECTION_SECTION = "Reflection"
@@ -75,11 +75,11 @@ def written_items(note: Note, kept: Sequence[tuple[int, str]], first: int, last:
     return [" ".join(item.split()) for item in items if item.strip()]
 
 
-def _sections(note: Note, ctx: RuleContext, name: str) -> list[Section]:
+def _sections(note: Note, ctx: Context, name: str) -> list[Section]:
     return [section for section in ctx.sections(note) if section.name == name]
 
 
-def takeaways(note: Note, ctx: RuleContext) -> tuple[str, ...]:
+def takeaways(note: Note, ctx: Context) -> tuple[str, ...]:
     """The note's takeaways, in order (every Takeaways section, if it has two)."""
     found: list[str] = []
     for section in _sections(note, ctx, TAKEAWAYS_SECTION):
@@ -102,7 +102,7 @@ def _subsection_ranges(section: Section) -> list[tuple[Heading, int, int]]:
     return ranges
 
 
-def reflection(note: Note, ctx: RuleContext) -> Reflection:
+def reflection(note: Note, ctx: Context) -> Reflection:
     """What went well and what to improve, from the Reflection's subsections."""
     went_well: list[str] = []
     to_improve: list[str] = []

@@ -7,12 +7,13 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from vault_tools.config import CONFIG_NAME, STATUSES, Config
+from vault_tools.config import CONFIG_NAME, Config, default_config_text
 from vault_tools.dates import When
 from vault_tools.errors import VaultToolsError
+from vault_tools.files import create_new, inside_vault
 from vault_tools.note import person_name
 from vault_tools.templates import TEMPLATE_NAME, builtin_template, template_text
-from vault_tools.writes import create_new, inside_vault
+from vault_tools.vocabulary import STATUSES
 
 _UNSAFE_IN_NAME = re.compile(r'[/\\:*?"<>|\x00-\x1f\x7f]')
 _PLAIN_YAML = re.compile(r"^[^\W\d_][\w .&'()+/,-]*(?<! )$")
@@ -134,49 +135,11 @@ def create_note(root: Path, config: Config, new: NewNote) -> str:
     return rel
 
 
-DEFAULT_CONFIG = """\
-# vault-tools configuration: every key is optional; the values shown are the defaults.
-# Reference: the "Configuration" section of the vault-tools README.
-
-# timezone = "Europe/Berlin"        # default: the machine's time zone
-
-[interviews]
-folders = ["Interviews"]            # notes under these are interviews; "" is the whole vault
-type = "interview"                  # front matter `type` value that marks an interview
-tag = "interview"                   # front matter tag that marks an interview
-templates = "Templates"             # skipped by checks; `new` uses Templates/Interview.md
-exclude = []                        # globs relative to the vault root, e.g. ["Archive/**"]
-
-[sections]                          # required (non-empty) sections per status
-planned = ["Objectives"]
-requested = ["Objectives"]
-scheduled = ["Objectives", "Research", "Questions"]
-done = ["Objectives", "Research", "Questions", "Notes", "Takeaways", "Reflection", "Follow-up"]
-
-[sections.aliases]                  # extra headings that count as a section
-# Takeaways = ["Lessons"]
-
-[followups]
-thank_you_hours = 24                # the thank-you is due this long after the interview
-nudge_days = 7                      # nudge a request unanswered this many days
-keep_in_touch_days = 90             # default keep-in-touch cadence per person
-horizon_days = 7                    # `followups` lists what is due this many days ahead
-
-[rules]                             # "error", "warning" or "off" per rule code
-# VT301 = "off"
-
-[output]
-index = "Interviews/Index.md"
-followups = "Interviews/Follow-ups.md"
-digests = "Digests"
-"""
-
-
 def init_vault(root: Path, config: Config) -> list[tuple[str, str]]:
     """Create the config, the interview template and folder; returns (path, what happened)."""
     done: list[tuple[str, str]] = []
     for rel, text in (
-        (CONFIG_NAME, DEFAULT_CONFIG),
+        (CONFIG_NAME, default_config_text()),
         (f"{config.templates or 'Templates'}/{TEMPLATE_NAME}", builtin_template()),
     ):
         if (root / rel).exists():

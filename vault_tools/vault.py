@@ -2,24 +2,19 @@
 
 from __future__ import annotations
 
-import errno
 import os
 import re
-import stat
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from vault_tools.config import CONFIG_NAME, Config
 from vault_tools.errors import VaultToolsError
-
-if TYPE_CHECKING:  # the parser is imported only when a note is parsed
-    from vault_tools.note import Note
+from vault_tools.files import is_under, read_note_bytes
+from vault_tools.note import Note, parse_note
 
 ENV_VAR = "VAULT_TOOLS_VAULT"
-GENERATED_BY = "vault-tools"
 
 
 def find_vault_root(explicit: str | os.PathLike[str] | None, cwd: Path | None = None) -> Path:
@@ -129,12 +124,6 @@ def _glob_regex(pattern: str) -> re.Pattern[str]:
 @lru_cache(maxsize=64)
 def _compiled(patterns: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
     return tuple(_glob_regex(p) for p in patterns if p.strip())
-
-
-def is_under(path: str, folder: str) -> bool:
-    """Whether a relative ``/`` path lies under ``folder`` (``""`` is the whole vault)."""
-    folder = folder.strip("/")
-    return folder == "" or path == folder or path.startswith(folder + "/")
 
 
 def output_paths(config: Config) -> tuple[str, ...]:
@@ -253,79 +242,12 @@ def select_paths(root: Path, config: Config, arguments: Iterable[str]) -> Listin
     return Listing(tuple(sorted(chosen)), unreadable, stats)
 
 
-def read_note_bytes(root: Path, rel: str) -> bytes:
-    """The bytes of a note file. Raises OSError when it cannot be read, and
-    IsADirectoryError when it is a folder now.
-
-    Opened without blocking and checked to be a regular file: a FIFO or a device that
-    took a note's name (or was passed on the command line) would otherwise hang the run.
-    """
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
-    fd = os.open(root / rel, flags)
-    with os.fdopen(fd, "rb") as handle:
-        mode = os.fstat(handle.fileno()).st_mode
-        if stat.S_ISDIR(mode):
-            raise IsADirectoryError(errno.EISDIR, "is a folder", rel)
-        if not stat.S_ISREG(mode):
-            raise OSError(errno.EINVAL, "not a regular file", rel)
-        return handle.read()
-
-
-# --------------------------------------------------------------------------------------------
-# Which parsed notes are interviews
-
-
-def _tags(value: Any) -> Iterator[str]:
-    if isinstance(value, str):
-        for part in re.split(r"[,\s]+", value):
-            if part:
-                yield part
-    elif isinstance(value, list | tuple):
-        for item in value:
-            if isinstance(item, str):
-                yield from _tags(item)
-
-
-def has_tag(frontmatter: Mapping[str, Any], tag: str) -> bool:
-    """Front matter ``tags`` (or ``tag``) holds ``tag``, or a nested tag under it."""
-    wanted = tag.lstrip("#").casefold()
-    for key in ("tags", "tag"):
-        for found in _tags(frontmatter.get(key)):
-            found = found.lstrip("#").casefold()
-            if found == wanted or found.startswith(wanted + "/"):
-                return True
-    return False
-
-
-def in_interview_folder(path: str, config: Config) -> bool:
-    return any(is_under(path, folder) for folder in config.folders)
-
-
-def is_generated(note: Note) -> bool:
-    return bool(note.get("generated_by") == GENERATED_BY)
-
-
-def is_interview(note: Note, config: Config) -> bool:
-    """SPEC's "which notes are interviews": type, tag (front matter only) or folder."""
-    if in_interview_folder(note.path, config):
-        return not is_generated(note)
-    fm = note.frontmatter
-    if fm is None:
-        return note.maybe_interview
-    kind: Any = fm.get("type")
-    if isinstance(kind, str) and kind.strip().casefold() == config.type.casefold():
-        return True
-    return has_tag(fm, config.tag)
-
-
 # --------------------------------------------------------------------------------------------
 # Reading notes
 
 
 def unreadable_note(path: str, reason: str) -> Note:
     """A note whose file could not be read: reported (VT005), never a crash."""
-    from vault_tools.note import Note
-
     return Note(
         path=path,
         lines=(),
@@ -342,8 +264,6 @@ def unreadable_note(path: str, reason: str) -> Note:
 
 def load_note(root: Path, rel: str) -> Note | None:
     """Read and parse one note; ``None`` when it vanished since it was listed."""
-    from vault_tools.note import parse_note
-
     try:
         raw = read_note_bytes(root, rel)
     except FileNotFoundError:

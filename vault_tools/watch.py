@@ -23,20 +23,23 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
-from vault_tools.config import CONFIG_NAME, Config, load_config
+from vault_tools.app import read_config
+from vault_tools.config import CONFIG_NAME, Config
+from vault_tools.dates import today_in
 from vault_tools.diagnostics import LintResult
 from vault_tools.errors import VaultToolsError
+from vault_tools.files import is_under
+from vault_tools.interview import Context, make_context
+from vault_tools.note import Note
+from vault_tools.store.cache import NoteCache
+from vault_tools.store.sync import check_vault, load_interview_notes
 from vault_tools.templates import TEMPLATE_NAME
-from vault_tools.vault import Listing, Stat, is_skipped, is_under, list_notes
-
-if TYPE_CHECKING:
-    from vault_tools.note import Note
-    from vault_tools.rules.context import RuleContext
+from vault_tools.vault import Listing, Stat, is_skipped, list_notes
 
 DEFAULT_DEBOUNCE = 0.1
 
@@ -368,15 +371,13 @@ def recheck(
     deleted: Iterable[str] = (),
     *,
     use_cache: bool = True,
-    ctx: RuleContext | None = None,
+    ctx: Context | None = None,
 ) -> BatchResult:
     """Lint the ``changed`` notes (vault-relative paths) and forget the ``deleted`` ones.
 
     Only the changed files are stat'ed and parsed; every other note stays as the cache has
     it. A changed path that is gone by now counts as deleted.
     """
-    from vault_tools.engine import check_vault
-
     started = time.perf_counter()
     stats: dict[str, Stat] = {}
     removed = set(deleted)
@@ -393,8 +394,6 @@ def recheck(
     )
     warnings = list(report.warnings)
     if removed and use_cache:
-        from vault_tools.cache import NoteCache
-
         cache = NoteCache.open(root, warnings)
         if cache is not None:
             cache.forget(removed)
@@ -436,20 +435,26 @@ class Watch:
         self._notes: dict[str, Note] = {}
         #: Goes up whenever the kept notes change, so the index is rebuilt only then.
         self.notes_version = 0
-        self._ctx: RuleContext | None = None
+        #: (notes version, as-of) the index note was last made of.
+        self._index_made_of: tuple[int, dt.date] | None = None
+        self._ctx: Context | None = None
 
     def as_of(self) -> dt.date:
-        from vault_tools.dates import today_in
-
         return self.fixed_as_of or today_in(self.config.tz)
 
-    def context(self, as_of: dt.date) -> RuleContext:
+    def context(self, as_of: dt.date) -> Context:
         """One rule context for every batch, made again only when as-of or settings change."""
         if self._ctx is None or self._ctx.as_of != as_of or self._ctx.config is not self.config:
-            from vault_tools.linter import make_context
-
             self._ctx = make_context(self.root, self.config, as_of)
         return self._ctx
+
+    def index_due(self, batch: BatchResult) -> bool:
+        """Whether the index note may say something new after ``batch``."""
+        return batch.full or self._index_made_of != (self.notes_version, batch.as_of)
+
+    def index_written(self, batch: BatchResult) -> None:
+        """The index note was made (or found current) after ``batch``."""
+        self._index_made_of = (self.notes_version, batch.as_of)
 
     @property
     def notes(self) -> list[Note]:
@@ -459,14 +464,12 @@ class Watch:
     def reload_config(self) -> Config:
         """Read ``.vault-tools.toml`` (and the template) again; a ``VaultToolsError`` leaves
         the old config in place."""
-        self.config = load_config(self.root)
+        self.config = read_config(self.root)
         self._ctx = None
         return self.config
 
     def check_all(self, progress: Callable[[int, int], None] | None = None) -> BatchResult:
         """Check every note, through the cache (what ``vault-tools check`` does)."""
-        from vault_tools.engine import check_vault, load_interview_notes
-
         started = time.perf_counter()
         as_of = self.as_of()
         listing = list_notes(self.root, self.config)
@@ -517,8 +520,6 @@ class Watch:
         return batch
 
     def _update_notes(self, batch: BatchResult) -> None:
-        from vault_tools.engine import load_interview_notes
-
         dropped = [self._notes.pop(rel, None) for rel in (*batch.changed, *batch.removed)]
         notes: list[Note] = []
         if batch.listing is not None and batch.listing.paths:
@@ -528,50 +529,3 @@ class Watch:
             self._notes.update((note.path, note) for note in notes)
         if notes or any(note is not None for note in dropped):
             self.notes_version += 1  # else only notes that are no interviews changed
-
-
-# --------------------------------------------------------------------------------------------
-# For the benchmark
-
-
-def measure_latency(
-    root: Path,
-    config: Config,
-    as_of: dt.date,
-    note_rel: str,
-    debounce: float = DEFAULT_DEBOUNCE,
-    *,
-    use_cache: bool = True,
-    timeout: float = 10.0,
-) -> tuple[float, float]:
-    """Save ``note_rel`` (its own bytes again: the vault is left as it was) under a running
-    watcher and time it: (seconds from the write to its findings, seconds of the re-check
-    alone). The vault should have been checked once before, so the cache is warm."""
-    root = Path(root).resolve()
-    watch = Watch(root, config, as_of=as_of, use_cache=use_cache)
-    watch.check_changed([note_rel], [])  # warm: imports, the rule context, the cache row
-    done: queue.Queue[tuple[float, BatchResult]] = queue.Queue()
-
-    def on_batch(changed: set[str], deleted: set[str]) -> None:
-        batch = watch.check_changed(changed, deleted)
-        done.put((time.perf_counter(), batch))
-
-    watcher = VaultWatcher(root, config, on_batch, debounce=debounce)
-    watcher.start()
-    try:
-        path = root / note_rel
-        content = path.read_bytes()
-        time.sleep(max(0.2, 2 * debounce))  # let the start's own events settle
-        while not done.empty():
-            done.get_nowait()
-        saved = time.perf_counter()
-        path.write_bytes(content)
-        while True:
-            try:
-                finished, batch = done.get(timeout=timeout)
-            except queue.Empty:
-                raise TimeoutError(f"no batch for {note_rel} within {timeout} s") from None
-            if note_rel in batch.changed:
-                return finished - saved, batch.seconds
-    finally:
-        watcher.stop()

@@ -138,7 +138,8 @@ def test_vault_tools_ignore_silences_rules_for_one_note() -> None:
 
 
 def test_config_can_turn_a_rule_off_or_change_its_severity() -> None:
-    from vault_tools.linter import lint_note, make_context
+    from vault_tools.interview import make_context
+    from vault_tools.linter import lint_note
     from vault_tools.note import parse_note
 
     text = replace(PLANNED, "company: Gamma\n", "")

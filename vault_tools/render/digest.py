@@ -11,9 +11,9 @@ from __future__ import annotations
 import json
 
 from vault_tools.dates import Period
-from vault_tools.digest import Digest, HeldInterview
 from vault_tools.render.followups import groups, markdown_item
 from vault_tools.render.markdown import wikilink
+from vault_tools.reports.digest import Digest, HeldInterview
 
 
 def _plural(count: int, one: str, many: str | None = None) -> str:

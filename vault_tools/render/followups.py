@@ -7,9 +7,9 @@ import hashlib
 import json
 from collections.abc import Callable
 
-from vault_tools.followups import FollowUp, FollowUpReport
 from vault_tools.note import person_key
 from vault_tools.render.markdown import wikilink
+from vault_tools.reports.followups import FollowUp, FollowUpReport
 
 #: Longest title the text format pads to; longer titles push the path further right.
 TITLE_WIDTH = 56

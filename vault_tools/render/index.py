@@ -6,8 +6,8 @@ import csv
 import io
 import json
 
-from vault_tools.index_report import COLUMNS, IndexReport, IndexRow
 from vault_tools.render.markdown import table_cell, wikilink
+from vault_tools.reports.index import COLUMNS, IndexReport, IndexRow
 
 HEADERS = (
     "Date",

@@ -7,11 +7,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from vault_tools.diagnostics import Finding
+from vault_tools.interview import Context
 from vault_tools.note import Note
 from vault_tools.rules import files, frontmatter, questions, sections
-from vault_tools.rules.context import RuleContext
 
-Check = Callable[[Note, RuleContext], Iterator[Finding]]
+Check = Callable[[Note, Context], Iterator[Finding]]
 
 
 @dataclass(frozen=True)

@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from vault_tools.diagnostics import Finding
+from vault_tools.interview import Context, in_interview_folder
 from vault_tools.note import Note
-from vault_tools.rules.context import RuleContext
-from vault_tools.vault import in_interview_folder
 
 
 def _problems(note: Note, code: str) -> Iterator[Finding]:
@@ -16,7 +15,7 @@ def _problems(note: Note, code: str) -> Iterator[Finding]:
             yield Finding(line, column, message)
 
 
-def invalid_yaml(note: Note, ctx: RuleContext) -> Iterator[Finding]:
+def invalid_yaml(note: Note, ctx: Context) -> Iterator[Finding]:
     """Front matter that is not valid YAML.
 
     Why: Obsidian shows no properties for such a note and every tool that reads YAML
@@ -27,7 +26,7 @@ def invalid_yaml(note: Note, ctx: RuleContext) -> Iterator[Finding]:
     yield from _problems(note, "VT001")
 
 
-def not_utf8(note: Note, ctx: RuleContext) -> Iterator[Finding]:
+def not_utf8(note: Note, ctx: Context) -> Iterator[Finding]:
     """A file that is not valid UTF-8 (for example Latin-1 or UTF-16 text).
 
     Why: Obsidian, git diffs and this tool read notes as UTF-8; other encodings show as
@@ -39,7 +38,7 @@ def not_utf8(note: Note, ctx: RuleContext) -> Iterator[Finding]:
     yield from _problems(note, "VT002")
 
 
-def missing_frontmatter(note: Note, ctx: RuleContext) -> Iterator[Finding]:
+def missing_frontmatter(note: Note, ctx: Context) -> Iterator[Finding]:
     """A note in an interview folder without front matter, or whose front matter is not a
     mapping of keys to values.
 
@@ -58,7 +57,7 @@ def missing_frontmatter(note: Note, ctx: RuleContext) -> Iterator[Finding]:
         yield Finding(2, 1, "front matter is not a mapping of keys to values")
 
 
-def unclosed_frontmatter(note: Note, ctx: RuleContext) -> Iterator[Finding]:
+def unclosed_frontmatter(note: Note, ctx: Context) -> Iterator[Finding]:
     """Front matter opened with ``---`` on the first line and never closed.
 
     Why: Obsidian then treats the whole note as text: no properties, and the keys show as
@@ -70,7 +69,7 @@ def unclosed_frontmatter(note: Note, ctx: RuleContext) -> Iterator[Finding]:
     yield from _problems(note, "VT004")
 
 
-def unreadable_file(note: Note, ctx: RuleContext) -> Iterator[Finding]:
+def unreadable_file(note: Note, ctx: Context) -> Iterator[Finding]:
     """A note file that cannot be read (permission denied, an I/O error).
 
     Why: whatever it holds is missing from every check and report until it can be read.

@@ -5,20 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from vault_tools.config import STATUSES
 from vault_tools.dates import parse_cadence, parse_when
 from vault_tools.diagnostics import Finding
+from vault_tools.interview import Context, status_of
 from vault_tools.note import Note, unquoted_wikilink
-from vault_tools.rules.context import RuleContext
+from vault_tools.vocabulary import STATUSES
 
 DATE_KEYS = ("requested", "date", "thank_you_sent", "last_contact", "follow_up")
 TEXT_KEYS = ("person", "company", "role")
-
-
-def status_of(note: Note) -> str | None:
-    """The note's status, normalised (``Done`` -> ``done``); None when absent or not text."""
-    value = note.get("status")
-    return value.strip().lower() if isinstance(value, str) and value.strip() else None
 
 
 def _missing(note: Note, key: str) -> bool:
@@ -30,7 +24,7 @@ def _where(note: Note, key: str) -> tuple[int, int]:
     return (note.key_lines[key], 1) if key in note.key_lines else (1, 1)
 
 
-def required_key_missing(note: Note, ctx: RuleContext) -> Iterator[Finding]:
+def required_key_missing(note: Note, ctx: Context) -> Iterator[Finding]:
     """A required key is missing or empty: ``person`` and ``status`` always, ``date`` when the
     status is ``scheduled`` or ``done``.
 
@@ -56,7 +50,7 @@ def _is_text(value: Any) -> bool:
     return isinstance(value, str | int | float) and not isinstance(value, bool)
 
 
-def wrong_type(note: Note, ctx: RuleContext) -> Iterator[Finding]:
+def wrong_type(note: Note, ctx: Context) -> Iterator[Finding]:
     """A front matter value of the wrong type: a date that is not a date, a text key holding
     a list, ``keep_in_touch`` that is not a cadence, ``tags`` that are not text.
 
@@ -123,7 +117,7 @@ def _show(value: Any) -> str:
     return repr(text[:60] + "…" if len(text) > 60 else text)
 
 
-def invalid_status(note: Note, ctx: RuleContext) -> Iterator[Finding]:
+def invalid_status(note: Note, ctx: Context) -> Iterator[Finding]:
     """``status`` is not one of planned, requested, scheduled, done, declined, cancelled.
 
     Why: the status decides which sections are required and which follow-ups are due; an
@@ -143,7 +137,7 @@ def invalid_status(note: Note, ctx: RuleContext) -> Iterator[Finding]:
         )
 
 
-def dates_disagree(note: Note, ctx: RuleContext) -> Iterator[Finding]:
+def dates_disagree(note: Note, ctx: Context) -> Iterator[Finding]:
     """Dates that contradict each other or the status: a thank-you sent before the interview,
     a ``done`` interview dated in the future, a ``scheduled`` one dated in the past.
 
@@ -180,7 +174,7 @@ def dates_disagree(note: Note, ctx: RuleContext) -> Iterator[Finding]:
         )
 
 
-def unquoted_wikilink_key(note: Note, ctx: RuleContext) -> Iterator[Finding]:
+def unquoted_wikilink_key(note: Note, ctx: Context) -> Iterator[Finding]:
     """A wikilink written in front matter without quotes, such as ``person: [[Jane Doe]]``.
 
     Why: YAML reads ``[[Jane Doe]]`` as a list inside a list, not a link: Obsidian does not
@@ -215,7 +209,7 @@ def _unquoted_link_in(value: Any) -> str | None:
     return None
 
 
-def recommended_key_missing(note: Note, ctx: RuleContext) -> Iterator[Finding]:
+def recommended_key_missing(note: Note, ctx: Context) -> Iterator[Finding]:
     """A recommended key is missing: ``company`` or ``role``.
 
     Why: research starts from who the person is and where they work; the index and the
@@ -230,7 +224,7 @@ def recommended_key_missing(note: Note, ctx: RuleContext) -> Iterator[Finding]:
             yield Finding(*_where(note, key), f'missing recommended key "{key}"')
 
 
-def duplicate_key(note: Note, ctx: RuleContext) -> Iterator[Finding]:
+def duplicate_key(note: Note, ctx: Context) -> Iterator[Finding]:
     """A front matter key written twice.
 
     Why: YAML tools disagree on which value wins (Obsidian refuses the block); the value

@@ -6,8 +6,8 @@ import re
 from collections.abc import Iterator
 
 from vault_tools.diagnostics import Finding
+from vault_tools.interview import Context, meaningful_lines
 from vault_tools.note import Note, Section, is_list_item, list_items
-from vault_tools.rules.context import RuleContext, meaningful_lines
 
 CLOSED_STARTS = frozenset(
     {
@@ -19,7 +19,7 @@ _FIRST_WORD = re.compile(r"^[\W_]*(?P<word>[^\W_]+)", re.UNICODE)
 _EMPHASIS = re.compile(r"^(?:\*\*|__|\*|_)+")
 
 
-def _questions_sections(note: Note, ctx: RuleContext) -> list[Section]:
+def _questions_sections(note: Note, ctx: Context) -> list[Section]:
     return [s for s in ctx.sections(note) if s.name == "Questions"]
 
 
@@ -40,11 +40,11 @@ def prepared_questions(note: Note, section: Section) -> list[tuple[int, str]]:
     return sorted(items)
 
 
-def _questions(note: Note, section: Section, ctx: RuleContext) -> list[tuple[int, str]]:
+def _questions(note: Note, section: Section, ctx: Context) -> list[tuple[int, str]]:
     return ctx.memo(note, ("questions", section.line), lambda: prepared_questions(note, section))
 
 
-def closed_question(note: Note, ctx: RuleContext) -> Iterator[Finding]:
+def closed_question(note: Note, ctx: Context) -> Iterator[Finding]:
     """A prepared question that invites a yes or no: it starts with is, are, do, does, did,
     can, could, would, will, should, have, has, was or were.
 
@@ -68,7 +68,7 @@ def closed_question(note: Note, ctx: RuleContext) -> Iterator[Finding]:
                 )
 
 
-def no_question(note: Note, ctx: RuleContext) -> Iterator[Finding]:
+def no_question(note: Note, ctx: Context) -> Iterator[Finding]:
     """A Questions section that holds writing but no question: no list item and no line
     ending in ``?``.
 

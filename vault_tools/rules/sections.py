@@ -4,21 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from vault_tools.config import normalize_heading
 from vault_tools.diagnostics import Finding
+from vault_tools.interview import Context, meaningful_lines, status_of
 from vault_tools.note import Note, Section
-from vault_tools.rules.context import RuleContext, meaningful_lines
-from vault_tools.rules.frontmatter import status_of
+from vault_tools.vocabulary import normalize_heading
 
 
-def _required(note: Note, ctx: RuleContext) -> tuple[str, tuple[str, ...]] | None:
+def _required(note: Note, ctx: Context) -> tuple[str, tuple[str, ...]] | None:
     status = status_of(note)
     if status is None or status not in ctx.config.sections:
         return None
     return status, tuple(ctx.config.sections[status])
 
 
-def missing_section(note: Note, ctx: RuleContext) -> Iterator[Finding]:
+def missing_section(note: Note, ctx: Context) -> Iterator[Finding]:
     """A section the note's status requires is missing.
 
     Required by status (configurable): planned and requested need Objectives; scheduled
@@ -57,7 +56,7 @@ def _insertion_line(note: Note, found: tuple[Section, ...], order: list[str], na
     return max(len(note.lines), 1)
 
 
-def empty_section(note: Note, ctx: RuleContext) -> Iterator[Finding]:
+def empty_section(note: Note, ctx: Context) -> Iterator[Finding]:
     """A section the note's status requires holds nothing but whitespace, comments
     (``<!-- -->``, ``%% %%``) or the template's prompt text.
 
@@ -87,7 +86,7 @@ def empty_section(note: Note, ctx: RuleContext) -> Iterator[Finding]:
             )
 
 
-def duplicate_section(note: Note, ctx: RuleContext) -> Iterator[Finding]:
+def duplicate_section(note: Note, ctx: Context) -> Iterator[Finding]:
     """A level-2 section heading that appears twice in one note.
 
     Why: rules, reports and readers take the first one; what is written under the second

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from vault_tools.config import Config
+from vault_tools.files import read_note_bytes
 
 TEMPLATE_NAME = "Interview.md"
 
@@ -17,8 +18,6 @@ def builtin_template() -> str:
 def template_text(root: Path, config: Config) -> str:
     """The vault's ``<templates>/Interview.md`` when it exists and reads, else the built-in."""
     if config.templates:
-        from vault_tools.vault import read_note_bytes  # refuses a FIFO instead of hanging
-
         try:
             return read_note_bytes(root, f"{config.templates}/{TEMPLATE_NAME}").decode("utf-8-sig")
         except (OSError, UnicodeDecodeError):

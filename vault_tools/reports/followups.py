@@ -21,24 +21,33 @@ Declined and cancelled notes make no items and count for nothing.
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from vault_tools.dates import NEVER, parse_cadence, parse_date
-from vault_tools.note import Note, Task, person_key, person_name
-from vault_tools.rules.context import RuleContext, meaningful_lines
-from vault_tools.rules.frontmatter import status_of
+from vault_tools.dates import NEVER, add_days, parse_cadence, parse_date
+from vault_tools.interview import (
+    Context,
+    contact_key,
+    date_of,
+    followup_tasks,
+    interview_day,
+    is_active,
+    last_contacts,
+    meaningful_lines,
+    mentions_thanks,
+    person_of,
+    recency,
+    status_of,
+    thank_you_due,
+    thank_you_shown,
+)
+from vault_tools.note import Note, person_key
 
 #: Every kind, in SPEC's order (also the tie-break order of items due on the same day).
 KINDS = ("thank-you", "nudge", "prepare", "follow-up", "task", "keep-in-touch")
 _KIND_ORDER = {kind: i for i, kind in enumerate(KINDS)}
 
-#: Statuses whose notes make no items and count for no contact.
-INACTIVE = frozenset({"declined", "cancelled"})
-
-FOLLOW_UP_SECTION = "Follow-up"
 PREPARED_SECTIONS = ("Research", "Questions")
 
 
@@ -113,115 +122,6 @@ class FollowUpReport:
 
 
 # --------------------------------------------------------------------------------------------
-# Reading what the rules need from a note
-
-
-def person_of(note: Note) -> str | None:
-    """The person a note is about (``"[[People/Jane Doe|Jane]]"`` -> ``Jane Doe``)."""
-    return person_name(note.get("person"))
-
-
-def contact_key(note: Note) -> str:
-    """Groups the notes of one person; a note that names nobody is a group of its own."""
-    person = person_of(note)
-    return person_key(person) if person else f"\0{note.path}"
-
-
-def is_active(note: Note) -> bool:
-    """Whether the note can make items: not declined, not cancelled."""
-    return status_of(note) not in INACTIVE
-
-
-def followup_tasks(note: Note, ctx: RuleContext) -> list[Task]:
-    """Tasks inside the note's Follow-up section(s) (aliases such as Next steps included)."""
-    ranges = [
-        (section.first_line, section.last_line)
-        for section in ctx.sections(note)
-        if section.name == FOLLOW_UP_SECTION
-    ]
-    return [task for task in note.tasks if any(a <= task.line <= b for a, b in ranges)]
-
-
-def add_days(day: dt.date, days: int) -> dt.date | None:
-    """``day`` plus ``days``; ``None`` past the end of the calendar (``keep_in_touch: 10**9``)."""
-    try:
-        return day + dt.timedelta(days=days)
-    except OverflowError:
-        return None
-
-
-def _date(note: Note, key: str, ctx: RuleContext) -> dt.date | None:
-    return parse_date(note.get(key), ctx.tz)
-
-
-def interview_day(note: Note, ctx: RuleContext) -> dt.date | None:
-    """The calendar day of the interview in the vault's time zone."""
-    return _date(note, "date", ctx)
-
-
-def _mentions_thanks(task: Task) -> bool:
-    return "thank" in task.text.casefold()
-
-
-def thank_you_due(note: Note, ctx: RuleContext) -> dt.date | None:
-    """When the thank-you for a done interview is due: the interview day plus the window
-    rounded up to whole days; ``None`` when the note is not a dated done interview."""
-    day = interview_day(note, ctx)
-    if status_of(note) != "done" or day is None:
-        return None
-    return add_days(day, math.ceil(ctx.config.thank_you_hours / 24))
-
-
-def thank_you_shown(note: Note, ctx: RuleContext) -> tuple[bool, dt.date | None]:
-    """Whether gratitude was shown, and on which day when the note says so.
-
-    Shown by ``thank_you_sent``, or by a done Follow-up task mentioning "thank" (its
-    completion date, when it has one, is the day it was sent).
-    """
-    sent = _date(note, "thank_you_sent", ctx)
-    if sent is not None:
-        return True, sent
-    for task in followup_tasks(note, ctx):
-        if task.done and _mentions_thanks(task):
-            return True, parse_date(task.completed, ctx.tz)
-    return False, None
-
-
-def note_contacts(note: Note, ctx: RuleContext) -> list[dt.date]:
-    """Days of contact a note records: a done interview's day, ``thank_you_sent``,
-    ``last_contact``, and completion dates of done Follow-up tasks."""
-    if not is_active(note):
-        return []
-    days: list[dt.date] = []
-    if status_of(note) == "done" and (day := interview_day(note, ctx)) is not None:
-        days.append(day)
-    for key in ("thank_you_sent", "last_contact"):
-        if (day := _date(note, key, ctx)) is not None:
-            days.append(day)
-    for task in followup_tasks(note, ctx):
-        if task.done and (day := parse_date(task.completed, ctx.tz)) is not None:
-            days.append(day)
-    return days
-
-
-def last_contacts(notes: Iterable[Note], ctx: RuleContext) -> dict[str, dt.date]:
-    """Each person's last contact (by ``contact_key``), over all their notes together."""
-    latest: dict[str, dt.date] = {}
-    for note in notes:
-        for day in note_contacts(note, ctx):
-            key = contact_key(note)
-            if key not in latest or day > latest[key]:
-                latest[key] = day
-    return latest
-
-
-def _recency(note: Note, ctx: RuleContext) -> tuple[dt.date, str]:
-    """Orders one person's notes, most recent last: by interview day, else request day."""
-    day = interview_day(note, ctx) or _date(note, "requested", ctx)
-    return (day or dt.date.min, note.path)
-
-
-# --------------------------------------------------------------------------------------------
 # Items, kind by kind
 
 
@@ -247,7 +147,7 @@ def _with(person: str) -> str:
     return f" with {person}" if person else ""
 
 
-def _thank_you(note: Note, ctx: RuleContext, as_of: dt.date, person: str) -> list[FollowUp]:
+def _thank_you(note: Note, ctx: Context, as_of: dt.date, person: str) -> list[FollowUp]:
     due = thank_you_due(note, ctx)
     if due is None or thank_you_shown(note, ctx)[0]:
         return []
@@ -255,8 +155,8 @@ def _thank_you(note: Note, ctx: RuleContext, as_of: dt.date, person: str) -> lis
     return [_item("thank-you", note, person, due, title, as_of, note.key_line("date"))]
 
 
-def _nudge(note: Note, ctx: RuleContext, as_of: dt.date, person: str) -> list[FollowUp]:
-    requested = _date(note, "requested", ctx)
+def _nudge(note: Note, ctx: Context, as_of: dt.date, person: str) -> list[FollowUp]:
+    requested = date_of(note, "requested", ctx)
     if status_of(note) != "requested" or requested is None:
         return []
     due = add_days(requested, ctx.config.nudge_days)
@@ -266,7 +166,7 @@ def _nudge(note: Note, ctx: RuleContext, as_of: dt.date, person: str) -> list[Fo
     return [_item("nudge", note, person, due, title, as_of, note.key_line("requested"))]
 
 
-def unprepared_sections(note: Note, ctx: RuleContext) -> list[str]:
+def unprepared_sections(note: Note, ctx: Context) -> list[str]:
     """Of Research and Questions, those missing or empty (SPEC's meaning of empty)."""
     found = [s for s in ctx.sections(note) if s.name in PREPARED_SECTIONS]
     return [
@@ -276,7 +176,7 @@ def unprepared_sections(note: Note, ctx: RuleContext) -> list[str]:
     ]
 
 
-def _prepare(note: Note, ctx: RuleContext, as_of: dt.date, person: str) -> list[FollowUp]:
+def _prepare(note: Note, ctx: Context, as_of: dt.date, person: str) -> list[FollowUp]:
     day = interview_day(note, ctx)
     if status_of(note) != "scheduled" or day is None:
         return []
@@ -288,22 +188,22 @@ def _prepare(note: Note, ctx: RuleContext, as_of: dt.date, person: str) -> list[
 
 
 def _follow_up(
-    note: Note, ctx: RuleContext, as_of: dt.date, person: str, last: dt.date | None
+    note: Note, ctx: Context, as_of: dt.date, person: str, last: dt.date | None
 ) -> list[FollowUp]:
-    planned = _date(note, "follow_up", ctx)
+    planned = date_of(note, "follow_up", ctx)
     if planned is None or (last is not None and planned <= last):
         return []
     title = f"Follow up{_with(person)}"
     return [_item("follow-up", note, person, planned, title, as_of, note.key_line("follow_up"))]
 
 
-def _tasks(note: Note, ctx: RuleContext, as_of: dt.date, person: str) -> list[FollowUp]:
+def _tasks(note: Note, ctx: Context, as_of: dt.date, person: str) -> list[FollowUp]:
     items: list[FollowUp] = []
     seen: dict[str, int] = {}
     for task in followup_tasks(note, ctx):
         if not task.open or not task.text:
             continue
-        if task.due is None and _mentions_thanks(task):
+        if task.due is None and mentions_thanks(task):
             # The template's "- [ ] Send a thank-you note": the thank-you kind covers it,
             # due once the interview is done, and gone once thank_you_sent is set.
             continue
@@ -319,7 +219,7 @@ def _tasks(note: Note, ctx: RuleContext, as_of: dt.date, person: str) -> list[Fo
 
 def _keep_in_touch(
     notes: Sequence[Note],
-    ctx: RuleContext,
+    ctx: Context,
     as_of: dt.date,
     pending: set[str],
     contacts: dict[str, dt.date],
@@ -333,7 +233,7 @@ def _keep_in_touch(
         last = contacts.get(key)
         if key in pending or last is None:
             continue
-        group.sort(key=lambda n: _recency(n, ctx))
+        group.sort(key=lambda n: recency(n, ctx))
         latest = group[-1]
         # The cadence the user set most recently for this person, else the vault's default.
         cadence = next(
@@ -360,7 +260,7 @@ def _keep_in_touch(
 # Reports
 
 
-def all_followups(notes: Iterable[Note], ctx: RuleContext, as_of: dt.date) -> list[FollowUp]:
+def all_followups(notes: Iterable[Note], ctx: Context, as_of: dt.date) -> list[FollowUp]:
     """Every follow-up item of the notes, whatever its due date, in report order.
 
     ``notes`` are interview notes (``vault.interview_notes``); ``ctx`` supplies the config,
@@ -387,7 +287,7 @@ def all_followups(notes: Iterable[Note], ctx: RuleContext, as_of: dt.date) -> li
 
 def due_followups(
     notes: Iterable[Note],
-    ctx: RuleContext,
+    ctx: Context,
     as_of: dt.date,
     horizon_days: int,
     include_all: bool = False,
@@ -404,7 +304,7 @@ def due_followups(
 
 def followups_report(
     notes: Iterable[Note],
-    ctx: RuleContext,
+    ctx: Context,
     as_of: dt.date,
     horizon_days: int,
     include_all: bool = False,
@@ -412,11 +312,3 @@ def followups_report(
     """``due_followups`` with what selected them, for the renderers."""
     items = due_followups(notes, ctx, as_of, horizon_days, include_all)
     return FollowUpReport(as_of, horizon_days, include_all, tuple(items))
-
-
-def next_due_by_path(items: Iterable[FollowUp]) -> dict[str, FollowUp]:
-    """Each note's next item: the earliest due, undated last (``items`` in report order)."""
-    first: dict[str, FollowUp] = {}
-    for item in sorted(items, key=FollowUp.sort_key):
-        first.setdefault(item.path, item)
-    return first

@@ -1,15 +1,41 @@
-"""Writing files safely: only inside the vault, atomically, never over the user's words."""
+"""Files of the vault: reading note bytes safely, and writing only inside the vault,
+atomically, never over the user's words."""
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import stat
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from vault_tools.errors import VaultToolsError
+
+
+def read_note_bytes(root: Path, rel: str) -> bytes:
+    """The bytes of a note file. Raises OSError when it cannot be read, and
+    IsADirectoryError when it is a folder now.
+
+    Opened without blocking and checked to be a regular file: a FIFO or a device that
+    took a note's name (or was passed on the command line) would otherwise hang the run.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    fd = os.open(root / rel, flags)
+    with os.fdopen(fd, "rb") as handle:
+        mode = os.fstat(handle.fileno()).st_mode
+        if stat.S_ISDIR(mode):
+            raise IsADirectoryError(errno.EISDIR, "is a folder", rel)
+        if not stat.S_ISREG(mode):
+            raise OSError(errno.EINVAL, "not a regular file", rel)
+        return handle.read()
+
+
+def is_under(path: str, folder: str) -> bool:
+    """Whether a relative ``/`` path lies under ``folder`` (``""`` is the whole vault)."""
+    folder = folder.strip("/")
+    return folder == "" or path == folder or path.startswith(folder + "/")
 
 
 def inside_vault(root: Path, rel: str) -> Path:
@@ -110,16 +136,13 @@ def replace_atomically(target: Path, text: str) -> None:
         raise
 
 
-def write_generated(root: Path, rel: str, text: str) -> Path:
+def write_generated(root: Path, rel: str, text: str, is_ours: Callable[[bytes], bool]) -> Path:
     """Write a generated note (index, follow-ups, digest) at ``rel`` inside the vault.
 
-    ``text`` must carry ``generated_by: vault-tools`` in its front matter. An existing file
-    is replaced only when it carries that marker too: a user's own file at that path is
+    An existing file is replaced only when ``is_ours(its bytes)`` says vault-tools wrote it
+    (``generated_by: vault-tools`` in its front matter): a user's own file at that path is
     left untouched and the command exits 2 with a way out.
     """
-    from vault_tools.note import parse_note
-    from vault_tools.vault import is_generated
-
     target = inside_vault(root, rel)
     if target.is_symlink() or (target.exists() and not target.is_file()):
         raise VaultToolsError(
@@ -128,10 +151,10 @@ def write_generated(root: Path, rel: str, text: str) -> Path:
         )
     if target.exists():
         try:
-            existing = parse_note(rel, target.read_bytes())
+            existing = target.read_bytes()
         except OSError as exc:
             raise VaultToolsError(f"cannot read {rel} to check it: {exc.strerror}") from None
-        if not is_generated(existing):
+        if not is_ours(existing):
             raise VaultToolsError(
                 f"refusing to replace {rel}: it was not written by vault-tools "
                 "(no `generated_by: vault-tools` in its front matter). Move it away, or "

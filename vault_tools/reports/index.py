@@ -1,7 +1,6 @@
 """The interview index: one row per interview note, with its next due follow-up.
 
-Pure: interview notes in, an ``IndexReport`` out. (``index.py`` is reserved for the
-incremental cache.)
+Pure: interview notes and their follow-up items in, an ``IndexReport`` out.
 """
 
 from __future__ import annotations
@@ -9,20 +8,21 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from vault_tools.dates import When, parse_date, parse_when
-from vault_tools.followups import (
-    FollowUp,
-    all_followups,
+from vault_tools.interview import (
+    Context,
     contact_key,
     last_contacts,
-    next_due_by_path,
     person_of,
+    status_of,
+    text_property,
 )
 from vault_tools.note import Note
-from vault_tools.rules.context import RuleContext
-from vault_tools.rules.frontmatter import status_of
+
+if TYPE_CHECKING:  # follow-up items are made by their own report and handed in
+    from vault_tools.reports.followups import FollowUp
 
 #: Column names, in the order every format shows them.
 COLUMNS = (
@@ -93,20 +93,17 @@ class IndexReport:
         return {"version": 1, "notes": [row.to_json() for row in self.rows]}
 
 
-def text_property(value: Any) -> str | None:
-    """A text property as shown: strings trimmed, numbers as written, anything else absent."""
-    if isinstance(value, bool) or value is None:
-        return None
-    if isinstance(value, str | int | float):
-        return str(value).strip() or None
-    return None
+def index_rows(notes: Iterable[Note], ctx: Context, items: Iterable[FollowUp]) -> IndexReport:
+    """One row per interview note (declined and cancelled included), by path.
 
-
-def index_rows(notes: Iterable[Note], ctx: RuleContext, as_of: dt.date) -> IndexReport:
-    """One row per interview note (declined and cancelled included), by path."""
+    ``items``: every follow-up item of the notes, in report order (the first of a note is
+    its next due item).
+    """
     chosen = sorted((n for n in notes if n.readable), key=lambda n: n.path)
     contacts = last_contacts(chosen, ctx)
-    next_due = next_due_by_path(all_followups(chosen, ctx, as_of))
+    next_due: dict[str, FollowUp] = {}
+    for item in items:
+        next_due.setdefault(item.path, item)
     rows = [
         IndexRow(
             path=note.path,

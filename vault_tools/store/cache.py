@@ -19,12 +19,10 @@ import sqlite3
 import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import Any, NamedTuple
 
 from vault_tools import PARSER_VERSION, __version__
-
-if TYPE_CHECKING:
-    from vault_tools.note import Note
+from vault_tools.note import Note
 
 CACHE_DIR = ".vault-tools"
 CACHE_NAME = "cache.sqlite"

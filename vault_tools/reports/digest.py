@@ -10,7 +10,7 @@ Pure: no printing, no click, no files. SPEC's "digest" section:
 * counts: interviews held, requests sent (notes whose ``requested`` date falls in the
   period, whatever their status now), and thank-yous sent on time out of those due for
   the interviews held in the period;
-* the follow-ups overdue or due in the 7 days after as-of (``followups.due_followups``);
+* the follow-ups overdue or due in the 7 days after as-of (made by the follow-ups report);
 * for the pictures: every interview note by status, and interviews held in each of the
   8 ISO weeks ending with the period's last week.
 """
@@ -21,23 +21,24 @@ import datetime as dt
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from vault_tools.config import STATUSES, Config
-from vault_tools.dates import Period, When, parse_date, parse_when, week_period
-from vault_tools.followups import (
-    FollowUpReport,
-    add_days,
-    followups_report,
+from vault_tools.config import Config
+from vault_tools.dates import Period, When, add_days, parse_date, parse_when, week_period
+from vault_tools.interview import (
+    Context,
     person_of,
+    status_of,
+    text_property,
     thank_you_due,
     thank_you_shown,
 )
-from vault_tools.index_report import text_property
 from vault_tools.note import Note
 from vault_tools.reflection import reflection, takeaways
-from vault_tools.rules.context import RuleContext
-from vault_tools.rules.frontmatter import status_of
+from vault_tools.vocabulary import STATUSES
+
+if TYPE_CHECKING:  # the follow-ups report is made by its own module and handed in
+    from vault_tools.reports.followups import FollowUpReport
 
 #: SPEC: the follow-ups overdue or due in the 7 days after as-of.
 HORIZON_DAYS = 7
@@ -196,14 +197,14 @@ class Digest:
 # Building it
 
 
-def held_when(note: Note, ctx: RuleContext) -> When | None:
+def held_when(note: Note, ctx: Context) -> When | None:
     """When a done interview was held; ``None`` for a note that is not a dated done one."""
     if status_of(note) != "done":
         return None
     return parse_when(note.get("date"), ctx.tz)
 
 
-def _held(note: Note, ctx: RuleContext, when: When) -> HeldInterview:
+def _held(note: Note, ctx: Context, when: When) -> HeldInterview:
     thoughts = reflection(note, ctx)
     return HeldInterview(
         path=note.path,
@@ -220,7 +221,7 @@ def _held(note: Note, ctx: RuleContext, when: When) -> HeldInterview:
 def _recurring(
     interviews: Iterable[HeldInterview],
     earlier: Iterable[tuple[When, Note]],
-    ctx: RuleContext,
+    ctx: Context,
 ) -> list[RecurringImprovement]:
     seen: dict[tuple[str, ...], list[str]] = {}
     for _, note in earlier:  # in date order
@@ -237,7 +238,7 @@ def _recurring(
     return found
 
 
-def _on_time(note: Note, ctx: RuleContext) -> tuple[bool, bool]:
+def _on_time(note: Note, ctx: Context) -> tuple[bool, bool]:
     """(a thank-you is due for the note, it was sent on or before its due day).
 
     A thank-you shown only by a done task without a completion date was sent on a day
@@ -280,11 +281,18 @@ def _sort_key(pair: tuple[When, Note]) -> tuple[dt.date, dt.time, str]:
     return (when.day, when.time or dt.time.min, note.path)
 
 
-def build_digest(notes: Iterable[Note], ctx: RuleContext, period: Period, as_of: dt.date) -> Digest:
+def build_digest(
+    notes: Iterable[Note],
+    ctx: Context,
+    period: Period,
+    as_of: dt.date,
+    followups: FollowUpReport,
+) -> Digest:
     """The digest of ``period`` as of ``as_of``.
 
-    ``notes`` are the vault's interview notes (``vault.interview_notes``); ``ctx`` supplies
-    the config, the time zone, section names and the template's prompts.
+    ``notes`` are the vault's interview notes; ``ctx`` supplies the config, the time zone,
+    section names and the template's prompts; ``followups`` is the follow-ups report of the
+    same notes with the digest's horizon (``HORIZON_DAYS``).
     """
     readable = [note for note in notes if note.readable]
     dated = sorted(
@@ -320,7 +328,7 @@ def build_digest(notes: Iterable[Note], ctx: RuleContext, period: Period, as_of:
         stats=stats,
         interviews=interviews,
         recurring=tuple(_recurring(interviews, earlier, ctx)),
-        followups=followups_report(readable, ctx, as_of, HORIZON_DAYS),
+        followups=followups,
         pipeline=_pipeline(readable),
         weekly=weekly,
     )

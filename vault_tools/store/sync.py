@@ -15,17 +15,24 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from vault_tools.cache import CacheRow, NoteCache, Row, Snapshot, dump_note
 from vault_tools.config import Config
 from vault_tools.diagnostics import Diagnostic, LintResult
+from vault_tools.interview import Context, is_generated, is_interview, make_context
+from vault_tools.linter import lint_note
+from vault_tools.note import Note
+from vault_tools.store.cache import (
+    RACY_NS,
+    CacheRow,
+    NoteCache,
+    Row,
+    Snapshot,
+    dump_note,
+    load_note_blob,
+)
 from vault_tools.templates import builtin_template, template_text
-from vault_tools.vault import Listing, Stat, StatTable, is_generated, is_interview
-
-if TYPE_CHECKING:
-    from vault_tools.note import Note
-    from vault_tools.rules.context import RuleContext
+from vault_tools.vault import Listing, Stat, StatTable, load_note
 
 #: Below this many notes to parse, worker processes cost more than they save.
 PARALLEL_MIN = 400
@@ -71,7 +78,7 @@ def _init_worker(
     config: Config,
     as_of: dt.date | None,
     caching: bool,
-    ctx: RuleContext | None = None,
+    ctx: Context | None = None,
     keys: tuple[str | None, str] | None = None,
 ) -> None:
     """``keys``: (lint key of interview notes, or None; selection key) for a worker process
@@ -80,14 +87,12 @@ def _init_worker(
     _WORKER.update(root=root, config=config, as_of=as_of, ctx=ctx, caching=caching, keys=keys)
 
 
-def _context() -> RuleContext | None:
+def _context() -> Context | None:
     if _WORKER["as_of"] is None:
         return None
     if _WORKER["ctx"] is None:
-        from vault_tools.linter import make_context
-
         _WORKER["ctx"] = make_context(_WORKER["root"], _WORKER["config"], _WORKER["as_of"])
-    ctx: RuleContext = _WORKER["ctx"]
+    ctx: Context = _WORKER["ctx"]
     return ctx
 
 
@@ -115,9 +120,6 @@ class Parsed:
 
 
 def _parse_one(path: str, stat: Stat | None, keep_note: bool) -> Parsed | None:
-    from vault_tools.linter import lint_note
-    from vault_tools.vault import load_note
-
     root: Path = _WORKER["root"]
     config: Config = _WORKER["config"]
     note = load_note(root, path)
@@ -168,7 +170,7 @@ def _parse_all(
     todo: Sequence[tuple[str, Stat | None]],
     progress: Progress | None,
     caching: bool,
-    ctx: RuleContext | None = None,
+    ctx: Context | None = None,
     keys: tuple[str | None, str] | None = None,
 ) -> Iterator[Parsed]:
     """Parse ``todo``; results come in chunks, in order, as they are ready.
@@ -236,8 +238,6 @@ def snapshot_key(listing: Listing, full: str) -> str | None:
     ``None`` when a file changed so recently that its mtime cannot be trusted yet.
     """
     import time
-
-    from vault_tools.cache import RACY_NS
 
     newest = time.time_ns() - RACY_NS
     h = hashlib.sha1(full.encode())
@@ -317,7 +317,7 @@ def _from_snapshot(
     full: str,
     report: RunReport,
     progress: Progress | None,
-    ctx: RuleContext | None,
+    ctx: Context | None,
 ) -> LintResult | None:
     """A whole-vault result from the last one: as it was when nothing changed, or patched
     with the few files that changed, appeared or went. None when the ordinary way is due."""
@@ -425,7 +425,7 @@ def check_vault(
     whole_vault: bool = True,
     use_cache: bool = True,
     progress: Progress | None = None,
-    ctx: RuleContext | None = None,
+    ctx: Context | None = None,
 ) -> tuple[LintResult, RunReport]:
     """Lint the listed notes, reusing every cached parse and lint result still valid.
 
@@ -474,8 +474,6 @@ def check_vault(
 
     fresh_lint: list[tuple[str, str, Any]] = []
     if to_relint and cache is not None:
-        from vault_tools.linter import lint_note, make_context
-
         if ctx is None:
             ctx = make_context(root, config, as_of)
         found = dict(cache.notes(to_relint))
@@ -563,8 +561,6 @@ def load_interview_notes(
         if parsed.interview:
             note = parsed.note
             if note is None and parsed.blob is not None:
-                from vault_tools.cache import load_note_blob
-
                 note = load_note_blob(parsed.blob)
             if note is not None:
                 notes[parsed.path] = note

@@ -1,0 +1,215 @@
+"""What each command does: resolve vault, config and as-of, call the core, return data.
+
+Nothing here prints or knows about click: commands get data (and an exit code) back, and
+``cli.py`` renders it. Warnings are collected in ``Session.warnings`` for the CLI to show.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from vault_tools.config import Config, load_config
+from vault_tools.dates import Period, date_range, last_complete_week, today_in
+from vault_tools.diagnostics import LintResult
+from vault_tools.errors import VaultToolsError
+from vault_tools.files import write_generated
+from vault_tools.interview import Context, is_generated, make_context
+from vault_tools.note import Note, generated_note, parse_note
+from vault_tools.reports.digest import HORIZON_DAYS, Digest, build_digest, digest_path
+from vault_tools.reports.followups import FollowUpReport, all_followups, followups_report
+from vault_tools.reports.index import IndexReport, index_rows
+from vault_tools.rules import RULES_BY_CODE
+from vault_tools.store.sync import check_vault, load_interview_notes
+from vault_tools.vault import Listing, find_vault_root, list_notes, select_paths
+from vault_tools.vocabulary import GENERATED_BY
+
+Progress = Callable[[int, int], None]
+
+
+def read_config(root: Path) -> Config:
+    """The vault's ``.vault-tools.toml``, its ``[rules]`` checked against the registry."""
+    return load_config(root, RULES_BY_CODE)
+
+
+@dataclass
+class Session:
+    """The vault, its config and as-of, resolved once per command."""
+
+    root: Path
+    config: Config
+    as_of: dt.date
+    use_cache: bool = True
+    progress: Progress | None = None
+    #: Messages for stderr (unreadable folders, cache trouble), in the order they arose.
+    warnings: list[str] = field(default_factory=list)
+
+    @classmethod
+    def open(
+        cls,
+        vault: Path | None,
+        as_of: dt.date | None,
+        *,
+        use_cache: bool = True,
+        progress: Progress | None = None,
+    ) -> Session:
+        root = find_vault_root(vault)
+        config = read_config(root)
+        return cls(root, config, as_of or today_in(config.tz), use_cache, progress)
+
+    def context(self) -> Context:
+        return make_context(self.root, self.config, self.as_of)
+
+    def listing(self) -> Listing:
+        listing = list_notes(self.root, self.config)
+        self.warnings.extend(f"cannot read {rel}: {reason}" for rel, reason in listing.unreadable)
+        return listing
+
+    def interview_notes(self) -> list[Note]:
+        """Every readable interview note, through the cache."""
+        notes, report = load_interview_notes(
+            self.root,
+            self.config,
+            self.listing(),
+            use_cache=self.use_cache,
+            progress=self.progress,
+        )
+        self.warnings.extend(report.warnings)
+        return notes
+
+
+# --------------------------------------------------------------------------------------------
+# check
+
+
+def run_check(session: Session, paths: Iterable[str] = ()) -> LintResult:
+    """Lint every interview note, or those of ``paths`` (files or folders)."""
+    chosen = tuple(paths)
+    if chosen:
+        listing = select_paths(session.root, session.config, chosen)
+        session.warnings.extend(
+            f"cannot read {rel}: {reason}" for rel, reason in listing.unreadable
+        )
+    else:
+        listing = session.listing()
+    result, run = check_vault(
+        session.root,
+        session.config,
+        session.as_of,
+        listing,
+        whole_vault=not chosen,
+        use_cache=session.use_cache,
+        progress=session.progress,
+    )
+    session.warnings.extend(run.warnings)
+    return result
+
+
+def check_exit_code(result: LintResult, strict: bool) -> int:
+    """0 when clean (or only warnings), 1 on errors, or on warnings too with ``strict``."""
+    failing = result.count("error") + (result.count("warning") if strict else 0)
+    return 1 if failing else 0
+
+
+# --------------------------------------------------------------------------------------------
+# Reports
+
+
+def followups_for(
+    session: Session, horizon_days: int | None = None, include_all: bool = False
+) -> FollowUpReport:
+    days = session.config.horizon_days if horizon_days is None else horizon_days
+    notes = session.interview_notes()
+    return followups_report(notes, session.context(), session.as_of, days, include_all)
+
+
+def index_of(notes: list[Note], ctx: Context) -> IndexReport:
+    return index_rows(notes, ctx, all_followups(notes, ctx, ctx.as_of))
+
+
+def index_for(session: Session) -> IndexReport:
+    return index_of(session.interview_notes(), session.context())
+
+
+def resolve_period(
+    as_of: dt.date,
+    week: Period | None = None,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+) -> Period:
+    """The digest's period: ``--week``, ``--since``/``--until``, else the last complete
+    ISO week before as-of."""
+    if since is not None and until is not None:
+        try:
+            return date_range(since, until)
+        except ValueError:
+            raise VaultToolsError(f"--until {until} is before --since {since}") from None
+    if week is not None:
+        return week
+    try:
+        return last_complete_week(as_of)
+    except ValueError as exc:
+        raise VaultToolsError(f"{exc}; give --week or --since and --until") from None
+
+
+def digest_of(notes: list[Note], ctx: Context, period: Period) -> Digest:
+    followups = followups_report(notes, ctx, ctx.as_of, HORIZON_DAYS)
+    return build_digest(notes, ctx, period, ctx.as_of, followups)
+
+
+def digest_for(session: Session, period: Period) -> Digest:
+    return digest_of(session.interview_notes(), session.context(), period)
+
+
+def digest_note_path(session: Session, period: Period) -> str:
+    return digest_path(session.config, period)
+
+
+# --------------------------------------------------------------------------------------------
+# Generated notes
+
+INDEX_META: Mapping[str, Any] = {"type": "index"}
+
+
+def followups_meta(as_of: dt.date) -> dict[str, Any]:
+    return {"type": "followups", "as_of": as_of}
+
+
+def digest_meta(period: Period, as_of: dt.date) -> dict[str, Any]:
+    return {"type": "digest", "period": period.label, "as_of": as_of}
+
+
+def generated_text(meta: Mapping[str, Any], body: str) -> str:
+    """A generated note: ``generated_by: vault-tools`` first, then ``meta``, then ``body``."""
+    return generated_note({"generated_by": GENERATED_BY, **meta}, body)
+
+
+def _is_ours(rel: str) -> Callable[[bytes], bool]:
+    return lambda raw: is_generated(parse_note(rel, raw))
+
+
+def write_note(
+    root: Path,
+    rel: str,
+    meta: Mapping[str, Any],
+    body: str,
+    *,
+    only_if_changed: bool = False,
+) -> bool:
+    """Write a generated note: atomically, inside the vault, never over a user's own file.
+
+    ``only_if_changed``: leave the file alone when it already says this. Returns whether
+    it was written.
+    """
+    text = generated_text(meta, body)
+    if only_if_changed:
+        try:
+            if (root / rel).read_bytes() == text.encode("utf-8"):
+                return False
+        except OSError:
+            pass  # not there yet, or unreadable: write_generated says what is wrong
+    write_generated(root, rel, text, _is_ours(rel))
+    return True

@@ -1,0 +1,314 @@
+"""The domain facts every rule and report needs: which notes are interviews, whose they
+are, their status, sections and what counts as written in them, contacts and thank-yous.
+
+``Context`` is what reading an interview note needs besides the note: the config, as-of,
+the time zone, the section names and the template's prompts. Nothing here prints.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any, TypeVar
+
+from vault_tools.config import Config
+from vault_tools.dates import add_days, parse_date
+from vault_tools.files import is_under
+from vault_tools.note import (
+    Note,
+    Section,
+    Task,
+    content_lines,
+    parse_note,
+    person_key,
+    person_name,
+    sections,
+)
+from vault_tools.templates import builtin_template, template_text
+from vault_tools.vocabulary import FOLLOW_UP_SECTION, GENERATED_BY, normalize_heading
+
+T = TypeVar("T")
+
+#: Statuses whose notes make no items and count for no contact.
+INACTIVE = frozenset({"declined", "cancelled"})
+
+
+@dataclass(frozen=True)
+class Context:
+    """What reading an interview note needs besides the note."""
+
+    config: Config
+    as_of: dt.date
+    tz: dt.tzinfo | None = None
+    #: normalised heading -> canonical section name (aliases included)
+    section_lookup: Mapping[str, str] = field(default_factory=dict)
+    #: the interview templates' texts whose prompts count as empty (vault's, built-in)
+    templates: tuple[str, ...] = ()
+
+    @cached_property
+    def placeholders(self) -> Mapping[str, frozenset[str]]:
+        """Canonical section -> normalised lines of the templates' prompt text.
+
+        Worked out on first use, so a run that lints nothing parses no template.
+        """
+        merged: dict[str, frozenset[str]] = {}
+        for text in self.templates:
+            template = parse_note("template", text.encode("utf-8"))
+            for name, lines in template_placeholders(template, self.section_lookup).items():
+                merged[name] = merged.get(name, frozenset()) | lines
+        return merged
+
+    def memo(self, note: Note, key: object, compute: Callable[[], T]) -> T:
+        """``compute()``, remembered for ``note``: the rules ask for the same note's sections
+        and section contents in turn, so only the last note's answers are kept."""
+        held = self.__dict__.get("_memo")
+        if held is None or held[0] is not note:
+            held = (note, {})
+            self.__dict__["_memo"] = held
+        answers: dict[object, Any] = held[1]
+        if key not in answers:
+            answers[key] = compute()
+        return answers[key]  # type: ignore[no-any-return]
+
+    def sections(self, note: Note) -> tuple[Section, ...]:
+        return self.memo(note, "sections", lambda: sections(note, self.section_lookup))
+
+
+def section_lookup(aliases: Mapping[str, tuple[str, ...]]) -> dict[str, str]:
+    lookup: dict[str, str] = {}
+    for name, more in aliases.items():
+        for text in (name, *more):
+            lookup.setdefault(normalize_heading(text), name)
+    return lookup
+
+
+def normalize_line(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def _is_filler(text: str) -> bool:
+    """A line that holds no writing: blank, a bare list marker or an empty checkbox."""
+    stripped = text.strip().lstrip(">").strip()
+    for marker in ("- [ ]", "* [ ]", "+ [ ]", "-", "*", "+", "1.", "1)"):
+        if stripped == marker:
+            return True
+    return not stripped
+
+
+def meaningful_lines(note: Note, section: Section, ctx: Context) -> list[tuple[int, str]]:
+    """Lines of a section that hold the user's own writing.
+
+    Blank lines, HTML and ``%%`` comments, sub-headings, and the template's prompt text
+    do not count (SPEC's definition of an empty section).
+    """
+    return ctx.memo(
+        note, ("meaningful", section.line), lambda: _meaningful_lines(note, section, ctx)
+    )
+
+
+def _meaningful_lines(note: Note, section: Section, ctx: Context) -> list[tuple[int, str]]:
+    placeholder = ctx.placeholders.get(section.name or "", frozenset())
+    sub_lines = {line for h in section.subsections for line in range(h.line, h.end_line + 1)}
+    kept: list[tuple[int, str]] = []
+    for number, text in content_lines(note, section.first_line, section.last_line):
+        if number in sub_lines or _is_filler(text):
+            continue
+        if number not in note.code_lines and normalize_line(text) in placeholder:
+            continue
+        kept.append((number, text))
+    return kept
+
+
+def template_placeholders(template: Note, lookup: Mapping[str, str]) -> dict[str, frozenset[str]]:
+    """Per canonical section, the normalised lines of the template's own prompt text."""
+    found: dict[str, set[str]] = {}
+    for section in sections(template, lookup):
+        if section.name is None:
+            continue
+        bucket = found.setdefault(section.name, set())
+        for _, text in content_lines(template, section.first_line, section.last_line):
+            if text.strip():
+                bucket.add(normalize_line(text))
+        for sub in section.subsections:
+            bucket.add(normalize_line(template.line_text(sub.line)))
+    return {name: frozenset(lines) for name, lines in found.items()}
+
+
+def make_context(root: Path, config: Config, as_of: dt.date) -> Context:
+    """The context of a vault: its config, as-of, sections and templates' prompts."""
+    # The built-in template's prompts count as placeholders in every vault, too.
+    return Context(
+        config=config,
+        as_of=as_of,
+        tz=config.tz,
+        section_lookup=section_lookup(config.aliases),
+        templates=(template_text(root, config), builtin_template()),
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Which parsed notes are interviews
+
+
+def _tags(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        for part in re.split(r"[,\s]+", value):
+            if part:
+                yield part
+    elif isinstance(value, list | tuple):
+        for item in value:
+            if isinstance(item, str):
+                yield from _tags(item)
+
+
+def has_tag(frontmatter: Mapping[str, Any], tag: str) -> bool:
+    """Front matter ``tags`` (or ``tag``) holds ``tag``, or a nested tag under it."""
+    wanted = tag.lstrip("#").casefold()
+    for key in ("tags", "tag"):
+        for found in _tags(frontmatter.get(key)):
+            found = found.lstrip("#").casefold()
+            if found == wanted or found.startswith(wanted + "/"):
+                return True
+    return False
+
+
+def in_interview_folder(path: str, config: Config) -> bool:
+    return any(is_under(path, folder) for folder in config.folders)
+
+
+def is_generated(note: Note) -> bool:
+    return bool(note.get("generated_by") == GENERATED_BY)
+
+
+def is_interview(note: Note, config: Config) -> bool:
+    """SPEC's "which notes are interviews": type, tag (front matter only) or folder."""
+    if in_interview_folder(note.path, config):
+        return not is_generated(note)
+    fm = note.frontmatter
+    if fm is None:
+        return note.maybe_interview
+    kind: Any = fm.get("type")
+    if isinstance(kind, str) and kind.strip().casefold() == config.type.casefold():
+        return True
+    return has_tag(fm, config.tag)
+
+
+def status_of(note: Note) -> str | None:
+    """The note's status, normalised (``Done`` -> ``done``); None when absent or not text."""
+    value = note.get("status")
+    return value.strip().lower() if isinstance(value, str) and value.strip() else None
+
+
+def text_property(value: Any) -> str | None:
+    """A text property as shown: strings trimmed, numbers as written, anything else absent."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, str | int | float):
+        return str(value).strip() or None
+    return None
+
+
+# --------------------------------------------------------------------------------------------
+# People, contacts and thank-yous
+
+
+def person_of(note: Note) -> str | None:
+    """The person a note is about (``"[[People/Jane Doe|Jane]]"`` -> ``Jane Doe``)."""
+    return person_name(note.get("person"))
+
+
+def contact_key(note: Note) -> str:
+    """Groups the notes of one person; a note that names nobody is a group of its own."""
+    person = person_of(note)
+    return person_key(person) if person else f"\0{note.path}"
+
+
+def is_active(note: Note) -> bool:
+    """Whether the note can make items: not declined, not cancelled."""
+    return status_of(note) not in INACTIVE
+
+
+def followup_tasks(note: Note, ctx: Context) -> list[Task]:
+    """Tasks inside the note's Follow-up section(s) (aliases such as Next steps included)."""
+    ranges = [
+        (section.first_line, section.last_line)
+        for section in ctx.sections(note)
+        if section.name == FOLLOW_UP_SECTION
+    ]
+    return [task for task in note.tasks if any(a <= task.line <= b for a, b in ranges)]
+
+
+def date_of(note: Note, key: str, ctx: Context) -> dt.date | None:
+    return parse_date(note.get(key), ctx.tz)
+
+
+def interview_day(note: Note, ctx: Context) -> dt.date | None:
+    """The calendar day of the interview in the vault's time zone."""
+    return date_of(note, "date", ctx)
+
+
+def mentions_thanks(task: Task) -> bool:
+    return "thank" in task.text.casefold()
+
+
+def thank_you_due(note: Note, ctx: Context) -> dt.date | None:
+    """When the thank-you for a done interview is due: the interview day plus the window
+    rounded up to whole days; ``None`` when the note is not a dated done interview."""
+    day = interview_day(note, ctx)
+    if status_of(note) != "done" or day is None:
+        return None
+    return add_days(day, math.ceil(ctx.config.thank_you_hours / 24))
+
+
+def thank_you_shown(note: Note, ctx: Context) -> tuple[bool, dt.date | None]:
+    """Whether gratitude was shown, and on which day when the note says so.
+
+    Shown by ``thank_you_sent``, or by a done Follow-up task mentioning "thank" (its
+    completion date, when it has one, is the day it was sent).
+    """
+    sent = date_of(note, "thank_you_sent", ctx)
+    if sent is not None:
+        return True, sent
+    for task in followup_tasks(note, ctx):
+        if task.done and mentions_thanks(task):
+            return True, parse_date(task.completed, ctx.tz)
+    return False, None
+
+
+def note_contacts(note: Note, ctx: Context) -> list[dt.date]:
+    """Days of contact a note records: a done interview's day, ``thank_you_sent``,
+    ``last_contact``, and completion dates of done Follow-up tasks."""
+    if not is_active(note):
+        return []
+    days: list[dt.date] = []
+    if status_of(note) == "done" and (day := interview_day(note, ctx)) is not None:
+        days.append(day)
+    for key in ("thank_you_sent", "last_contact"):
+        if (day := date_of(note, key, ctx)) is not None:
+            days.append(day)
+    for task in followup_tasks(note, ctx):
+        if task.done and (day := parse_date(task.completed, ctx.tz)) is not None:
+            days.append(day)
+    return days
+
+
+def last_contacts(notes: Iterable[Note], ctx: Context) -> dict[str, dt.date]:
+    """Each person's last contact (by ``contact_key``), over all their notes together."""
+    latest: dict[str, dt.date] = {}
+    for note in notes:
+        for day in note_contacts(note, ctx):
+            key = contact_key(note)
+            if key not in latest or day > latest[key]:
+                latest[key] = day
+    return latest
+
+
+def recency(note: Note, ctx: Context) -> tuple[dt.date, str]:
+    """Orders one person's notes, most recent last: by interview day, else request day."""
+    day = interview_day(note, ctx) or date_of(note, "requested", ctx)
+    return (day or dt.date.min, note.path)
