@@ -3,12 +3,18 @@
     python benchmarks/run.py                       # 10,000 notes
     python benchmarks/run.py --notes 10000 --notes 50000 --repeat 5
     python benchmarks/run.py --obsidiantools-python /path/to/venv/bin/python
+    python benchmarks/run.py --notes 10000 --repeat 3 --only-reports   # issue #9 rows only
 
 Every figure is the median wall time of whole processes (start-up and imports included),
 with a warm page cache, on vaults made by ``generate_vault.py`` (seeded). The floors are
 tiny scripts doing only part of the work; F2 (read every note, split the front matter,
 PyYAML's C loader) is the reference the targets are stated against. Memory is the peak of
 the summed RSS of the process and its workers, sampled every 10 ms in separate runs.
+
+The warm report rows (issue #9) time ``followups``, ``index --format json`` and
+``digest --format json`` the same way, each run once just before it is timed so that its
+cache is built and up to date; their last column is the ratio to warm ``check`` of the same
+size. PASS/MISS lines for the issue #9 targets follow the table.
 
 Prints a Markdown table; paste it into benchmarks/README.md with the command that made it.
 """
@@ -32,6 +38,24 @@ sys.path.insert(0, str(HERE))
 from generate_vault import generate  # noqa: E402
 
 AS_OF = "2026-11-27"
+
+# Issue #9: warm reports next to warm `check`.
+REPORTS = [
+    ("warm `followups`", ["followups"]),
+    ("warm `index --format json`", ["index", "--format", "json"]),
+    ("warm `digest --format json`", ["digest", "--format", "json"]),
+]
+WARM_CHECK = "warm `check`, nothing changed"
+WARM_CHECK_MEMORY = "peak memory, warm `check`"
+VS_WARM = "s vs warm"  # unit of rows whose last column is the ratio to warm `check`
+TARGET_RATIO = 2.0  # at 10,000 notes, of warm `check`
+TARGET_10K_S = 0.3
+TARGET_50K_S = 1.0
+TARGET_MB = 60.0
+# Issue #9: `check` no slower than the figures in benchmarks/README.md (10,000 notes).
+BEFORE_WARM_CHECK_S = 0.17
+BEFORE_ONE_CHANGED_S = 0.22
+BEFORE_COLD_VS_F2 = 1.38
 
 FLOOR_WALK_STAT = """
 import os, sys
@@ -184,6 +208,52 @@ def pick_interview_note(root: Path) -> Path:
     ]
 
 
+def warm_up(cmd: list[str], root: Path) -> None:
+    """Run ``cmd`` once so that the cache is built or brought up to date for it."""
+    run_once(cmd)
+    if not (root / ".vault-tools" / "cache.sqlite").exists():
+        raise SystemExit(f"{' '.join(cmd)} left no cache in {root}: its timing would be cold")
+
+
+def report_rows(
+    root: Path, repeat: int
+) -> tuple[list[tuple[str, float | None, str]], list[tuple[str, float | None, str]]]:
+    """(times, peak memory) of the warm reports: each command run once, then timed."""
+    vt = vault_tools_command()
+    times: list[tuple[str, float | None, str]] = []
+    memory: list[tuple[str, float | None, str]] = []
+    for label, args in REPORTS:
+        cmd = [*vt, *args, "--vault", str(root), "--as-of", AS_OF]
+        warm_up(cmd, root)
+        times.append((label, median_time(cmd, repeat), VS_WARM))
+        warm_up(cmd, root)
+        memory.append((f"peak memory, {label}", peak_memory_mb(cmd), "MB"))
+    return times, memory
+
+
+def insert_after(
+    rows: list[tuple[str, float | None, str]],
+    label: str,
+    new: list[tuple[str, float | None, str]],
+) -> None:
+    at = next(i for i, row in enumerate(rows) if row[0] == label) + 1
+    rows[at:at] = new
+
+
+def bench_reports_only(notes: int, work: Path, repeat: int) -> list[tuple[str, float | None, str]]:
+    """Warm `check` and the warm reports (issue #9) only, measured as in ``bench_size``."""
+    root = make_vault(work, notes)
+    check = [*vault_tools_command(), "check", "--vault", str(root), "--as-of", AS_OF]
+    run_once(check)
+    rows: list[tuple[str, float | None, str]] = [(WARM_CHECK, median_time(check, repeat), "s")]
+    run_once(check)
+    rows.append((WARM_CHECK_MEMORY, peak_memory_mb(check), "MB"))
+    times, memory = report_rows(root, repeat)
+    insert_after(rows, WARM_CHECK, times)
+    insert_after(rows, WARM_CHECK_MEMORY, memory)
+    return rows
+
+
 def bench_size(notes: int, work: Path, repeat: int) -> list[tuple[str, float | None, str]]:
     root = make_vault(work, notes)
     vt = vault_tools_command()
@@ -236,7 +306,7 @@ def bench_size(notes: int, work: Path, repeat: int) -> list[tuple[str, float | N
         )
     )
     run_once(check)
-    rows.append(("warm `check`, nothing changed", median_time(check, repeat), "s"))
+    rows.append((WARM_CHECK, median_time(check, repeat), "s"))
 
     note = pick_interview_note(root)
     original = note.read_bytes()
@@ -269,7 +339,11 @@ def bench_size(notes: int, work: Path, repeat: int) -> list[tuple[str, float | N
         ("peak memory, cold `check --no-cache`", peak_memory_mb([*check, "--no-cache"]), "MB")
     )
     run_once(check)
-    rows.append(("peak memory, warm `check`", peak_memory_mb(check), "MB"))
+    rows.append((WARM_CHECK_MEMORY, peak_memory_mb(check), "MB"))
+    # Measured after every `check` row so they cannot disturb them, shown next to them.
+    times, memory = report_rows(root, repeat)
+    insert_after(rows, WARM_CHECK, times)
+    insert_after(rows, WARM_CHECK_MEMORY, memory)
     watch = watch_latency(root, note)
     if watch is not None:
         rows.append(("watch: re-check one saved note", watch[0], "s"))
@@ -322,6 +396,78 @@ def obsidiantools_row(work: Path, python: str, repeat: int) -> list[tuple[str, f
     ]
 
 
+def _value(rows: list[tuple[str, float | None, str]], label: str) -> float | None:
+    return next((value for name, value, _ in rows if name == label), None)
+
+
+def _verdict(ok: bool) -> str:
+    return "PASS" if ok else "MISS"
+
+
+def target_lines(results: dict[int, list[tuple[str, float | None, str]]]) -> list[str]:
+    """One PASS/MISS line per issue #9 target and report."""
+    lines = []
+    small, large = results.get(10_000), results.get(50_000)
+    for label, _ in REPORTS:
+        if small is None:
+            lines.append(f"- not measured: {label} at 10,000 notes (add --notes 10000)")
+        else:
+            took, warm = _value(small, label), _value(small, WARM_CHECK)
+            if took is not None and warm:
+                ratio = took / warm
+                lines.append(
+                    f"- {_verdict(ratio <= TARGET_RATIO)}: {label} ≤ {TARGET_RATIO:g}x warm "
+                    f"`check` at 10,000 notes: {ratio:.2f}x ({took:.2f} s / {warm:.2f} s)"
+                )
+            if took is not None:
+                lines.append(
+                    f"- {_verdict(took <= TARGET_10K_S)}: {label} ≤ {TARGET_10K_S:g} s "
+                    f"at 10,000 notes: {took:.2f} s"
+                )
+        if large is None:
+            lines.append(f"- not measured: {label} at 50,000 notes (add --notes 50000)")
+        else:
+            took = _value(large, label)
+            if took is not None:
+                lines.append(
+                    f"- {_verdict(took <= TARGET_50K_S)}: {label} ≤ {TARGET_50K_S:g} s "
+                    f"at 50,000 notes: {took:.2f} s"
+                )
+        peaks = {n: _value(rows, f"peak memory, {label}") for n, rows in results.items()}
+        shown = " / ".join(
+            f"{peak:.0f} MB at {n:,}" if peak is not None else f"n/a at {n:,}"
+            for n, peak in peaks.items()
+        )
+        if all(peak is None for peak in peaks.values()):
+            lines.append(f"- not measured: peak memory of {label} (needs /proc)")
+        else:
+            ok = all(peak is not None and peak <= TARGET_MB for peak in peaks.values())
+            lines.append(f"- {_verdict(ok)}: {label} peak memory ≤ {TARGET_MB:g} MB: {shown}")
+    if small is not None and _value(small, "(F2, for the ratios)") is not None:
+        # Compared as shown (two decimals), like the README's figures they come from.
+        warm = _value(small, WARM_CHECK)
+        changed = _value(small, "`check` with one note changed")
+        cold = _value(small, "cold `check --no-cache`")
+        f2 = _value(small, "(F2, for the ratios)")
+        if warm is not None:
+            lines.append(
+                f"- {_verdict(round(warm, 2) <= BEFORE_WARM_CHECK_S)}: warm `check` no slower "
+                f"than before ({BEFORE_WARM_CHECK_S:.2f} s) at 10,000 notes: {warm:.2f} s"
+            )
+        if changed is not None:
+            lines.append(
+                f"- {_verdict(round(changed, 2) <= BEFORE_ONE_CHANGED_S)}: one-changed `check` "
+                f"no slower than before ({BEFORE_ONE_CHANGED_S:.2f} s) at 10,000 notes: "
+                f"{changed:.2f} s"
+            )
+        if cold is not None and f2:
+            lines.append(
+                f"- {_verdict(round(cold / f2, 2) <= BEFORE_COLD_VS_F2)}: cold `check "
+                f"--no-cache` ≤ {BEFORE_COLD_VS_F2:.2f}x F2 at 10,000 notes: {cold / f2:.2f}x"
+            )
+    return lines
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -336,11 +482,19 @@ def main() -> None:
         default=sys.executable,
         help="a python with obsidiantools installed",
     )
+    parser.add_argument(
+        "--only-reports",
+        action="store_true",
+        help="only warm `check` and the warm reports of issue #9 (no floors, F2, cold runs, "
+        "watch or obsidiantools)",
+    )
     args = parser.parse_args()
     sizes = args.notes or [10_000]
     args.work.mkdir(parents=True, exist_ok=True)
-    results = {n: bench_size(n, args.work, args.repeat) for n in sizes}
-    header = "| work | " + " | ".join(f"{n:,} notes" for n in sizes) + " | ratio to F2 |"
+    bench = bench_reports_only if args.only_reports else bench_size
+    results = {n: bench(n, args.work, args.repeat) for n in sizes}
+    last = "ratio to warm `check`" if args.only_reports else "ratio to F2"
+    header = "| work | " + " | ".join(f"{n:,} notes" for n in sizes) + f" | {last} |"
     print(header)
     print("|---" * (len(sizes) + 2) + "|")
     labels = [label for label, _, _ in results[sizes[0]]]
@@ -349,19 +503,30 @@ def main() -> None:
         ratios = []
         for n in sizes:
             _, value, unit = results[n][i]
-            f2 = results[n][-1][1]
+            f2 = _value(results[n], "(F2, for the ratios)")
+            warm = _value(results[n], WARM_CHECK)
             cells.append(
                 "n/a"
                 if value is None
-                else (f"{value:.2f} s" if unit == "s" else f"{value:.0f} {unit}")
+                else (f"{value:.2f} s" if unit in ("s", VS_WARM) else f"{value:.0f} {unit}")
             )
             if unit == "s" and value is not None and f2:
                 ratios.append(f"{value / f2:.2f}x")
+            elif unit == VS_WARM and value is not None and warm:
+                ratios.append(f"{value / warm:.2f}x")
+        if ratios and unit == VS_WARM:
+            ratios[-1] += " warm `check`"
         print(f"| {label} | " + " | ".join(cells) + f" | {' / '.join(ratios)} |")
-    extra = obsidiantools_row(args.work, args.obsidiantools_python, args.repeat)
-    for label, value, unit in extra:
-        shown = f"{value:.2f} s" if unit == "s" else f"{value:.0f}x"
-        print(f"| {label} | {shown} |  |")
+    if not args.only_reports:
+        extra = obsidiantools_row(args.work, args.obsidiantools_python, args.repeat)
+        for label, value, unit in extra:
+            shown = f"{value:.2f} s" if unit == "s" else f"{value:.0f}x"
+            print(f"| {label} | {shown} |  |")
+    print()
+    print("Issue #9 targets:")
+    print()
+    for line in target_lines(results):
+        print(line)
 
 
 if __name__ == "__main__":
