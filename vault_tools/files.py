@@ -16,20 +16,34 @@ from vault_tools.errors import VaultToolsError
 
 def read_note_bytes(root: Path, rel: str) -> bytes:
     """The bytes of a note file. Raises OSError when it cannot be read, and
-    IsADirectoryError when it is a folder now.
+    IsADirectoryError when it is a folder now."""
+    return read_note_version(root, rel)[0]
+
+
+def read_note_version(root: Path, rel: str) -> tuple[bytes, os.stat_result | None]:
+    """The bytes of a note file and the file's status as they were read: ``None`` when the
+    file changed while it was being read (so the bytes belong to no one version of it).
 
     Opened without blocking and checked to be a regular file: a FIFO or a device that
     took a note's name (or was passed on the command line) would otherwise hang the run.
+    Raises OSError when it cannot be read, and IsADirectoryError when it is a folder now.
     """
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
     fd = os.open(root / rel, flags)
     with os.fdopen(fd, "rb") as handle:
-        mode = os.fstat(handle.fileno()).st_mode
-        if stat.S_ISDIR(mode):
+        before = os.fstat(handle.fileno())
+        if stat.S_ISDIR(before.st_mode):
             raise IsADirectoryError(errno.EISDIR, "is a folder", rel)
-        if not stat.S_ISREG(mode):
+        if not stat.S_ISREG(before.st_mode):
             raise OSError(errno.EINVAL, "not a regular file", rel)
-        return handle.read()
+        data = handle.read()
+        after = os.fstat(handle.fileno())
+    same = (before.st_mtime_ns, before.st_ctime_ns, before.st_size) == (
+        after.st_mtime_ns,
+        after.st_ctime_ns,
+        after.st_size,
+    )
+    return data, after if same and len(data) == after.st_size else None
 
 
 def is_under(path: str, folder: str) -> bool:

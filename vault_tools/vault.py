@@ -11,7 +11,7 @@ from pathlib import Path
 
 from vault_tools.config import CONFIG_NAME, Config
 from vault_tools.errors import VaultToolsError
-from vault_tools.files import is_under, read_note_bytes
+from vault_tools.files import is_under, read_note_version
 from vault_tools.note import Note, parse_note
 
 ENV_VAR = "VAULT_TOOLS_VAULT"
@@ -36,28 +36,39 @@ def find_vault_root(explicit: str | os.PathLike[str] | None, cwd: Path | None = 
     return start
 
 
-#: A file's identity for the cache: (modification time in ns, size in bytes).
-Stat = tuple[int, int]
+#: A file's identity for the cache, as git's index keeps it: (mtime, ctime, size, inode),
+#: times in ns. mtime and size alone miss a same-size edit that keeps the mtime
+#: (``touch -r``, ``cp -p``, some sync clients); ctime and the inode change then.
+Stat = tuple[int, int, int, int]
+STAT_FIELDS = 4
+
+
+def stat_of(info: os.stat_result) -> Stat:
+    return (info.st_mtime_ns, info.st_ctime_ns, info.st_size, info.st_ino)
 
 
 class StatTable(Mapping[str, Stat]):
     """Path -> Stat for a sorted listing, stored compactly: a 50,000-note vault's table
-    takes a few hundred KB instead of megabytes of tuples and a dict."""
+    takes a few MB instead of tens of MB of tuples and a dict."""
 
-    def __init__(self, paths: tuple[str, ...], mtimes: Iterable[int], sizes: Iterable[int]) -> None:
+    def __init__(self, paths: tuple[str, ...], columns: Iterable[Iterable[int]]) -> None:
         from array import array
 
         self._paths = paths
-        self._mtimes = array("q", mtimes)
-        self._sizes = array("q", sizes)
+        self._columns = tuple(array("q", column) for column in columns)
+        assert len(self._columns) == STAT_FIELDS
 
     def __getitem__(self, path: str) -> Stat:
         from bisect import bisect_left
 
         i = bisect_left(self._paths, path)
         if i < len(self._paths) and self._paths[i] == path:
-            return (self._mtimes[i], self._sizes[i])
+            return self._row(i)
         raise KeyError(path)
+
+    def _row(self, i: int) -> Stat:
+        m, c, s, n = self._columns
+        return (m[i], c[i], s[i], n[i])
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._paths)
@@ -66,22 +77,23 @@ class StatTable(Mapping[str, Stat]):
         return len(self._paths)
 
     def newest(self) -> int:
-        """The latest modification time in the table (0 when empty)."""
-        return max(self._mtimes, default=0)
+        """The latest modification or change time in the table (0 when empty)."""
+        return max(max(self._columns[0], default=0), max(self._columns[1], default=0))
 
     def column_bytes(self) -> bytes:
-        return self._mtimes.tobytes() + self._sizes.tobytes()
+        return b"".join(column.tobytes() for column in self._columns)
 
     def in_order(self) -> Iterator[tuple[str, Stat]]:
+        m, c, s, n = self._columns
         for i, path in enumerate(self._paths):
-            yield path, (self._mtimes[i], self._sizes[i])
+            yield path, (m[i], c[i], s[i], n[i])
 
 
 @dataclass(frozen=True)
 class Listing:
     """The note files of a vault (relative ``/`` paths) and folders that could not be read.
 
-    ``stats`` holds each listed file's (mtime_ns, size) when the walk could read it.
+    ``stats`` holds each listed file's ``Stat`` when the walk could read it.
     """
 
     paths: tuple[str, ...]
@@ -148,8 +160,8 @@ def list_notes(root: Path, config: Config) -> Listing:
     from array import array
 
     found: list[str] = []
-    mtimes = array("q")  # compact while the walk goes: no int object per file
-    sizes = array("q")
+    columns = tuple(array("q") for _ in range(STAT_FIELDS))  # no int object per file
+    mtimes, ctimes, sizes, inodes = columns
     unreadable: list[tuple[str, str]] = []
     # The walk prunes dot-folders and the templates folder as it goes; per file, only the
     # outputs and the exclude globs are left to test (cheap: this runs for every file).
@@ -181,14 +193,16 @@ def list_notes(root: Path, config: Config) -> Listing:
                                 info = entry.stat(follow_symlinks=False)
                             found.append(rel)
                             mtimes.append(info.st_mtime_ns)
+                            ctimes.append(info.st_ctime_ns)
                             sizes.append(info.st_size)
+                            inodes.append(info.st_ino)
                     except OSError as exc:
                         unreadable.append((rel, exc.strerror or str(exc)))
         except OSError as exc:
             unreadable.append((rel_dir or ".", exc.strerror or str(exc)))
     order = sorted(range(len(found)), key=found.__getitem__)
     paths = tuple(found[i] for i in order)
-    table = StatTable(paths, (mtimes[i] for i in order), (sizes[i] for i in order))
+    table = StatTable(paths, ([column[i] for i in order] for column in columns))
     return Listing(paths, tuple(sorted(unreadable)), table)
 
 
@@ -238,7 +252,7 @@ def select_paths(root: Path, config: Config, arguments: Iterable[str]) -> Listin
             info = (root / rel).stat()
         except OSError:
             continue  # reported when it is read
-        stats[rel] = (info.st_mtime_ns, info.st_size)
+        stats[rel] = stat_of(info)
     return Listing(tuple(sorted(chosen)), unreadable, stats)
 
 
@@ -264,12 +278,18 @@ def unreadable_note(path: str, reason: str) -> Note:
 
 def load_note(root: Path, rel: str) -> Note | None:
     """Read and parse one note; ``None`` when it vanished since it was listed."""
+    return load_note_version(root, rel)[0]
+
+
+def load_note_version(root: Path, rel: str) -> tuple[Note | None, Stat | None]:
+    """Read and parse one note, with the ``Stat`` of the version that was read: ``None``
+    when no result may be kept for it (it could not be read, or changed while read)."""
     try:
-        raw = read_note_bytes(root, rel)
+        raw, info = read_note_version(root, rel)
     except FileNotFoundError:
-        return None
+        return None, None
     except IsADirectoryError:
-        return None
+        return None, None
     except OSError as exc:
-        return unreadable_note(rel, exc.strerror or type(exc).__name__)
-    return parse_note(rel, raw)
+        return unreadable_note(rel, exc.strerror or type(exc).__name__), None
+    return parse_note(rel, raw), stat_of(info) if info is not None else None

@@ -39,7 +39,7 @@ from vault_tools.note import Note
 from vault_tools.store.cache import NoteCache
 from vault_tools.store.sync import check_vault, load_interview_notes
 from vault_tools.templates import TEMPLATE_NAME
-from vault_tools.vault import Listing, Stat, is_skipped, list_notes
+from vault_tools.vault import Listing, Stat, is_skipped, list_notes, stat_of
 
 DEFAULT_DEBOUNCE = 0.1
 
@@ -84,7 +84,7 @@ def is_watched_note(rel: str, config: Config) -> bool:
 
 
 def note_stat(root: Path, rel: str) -> Stat | None:
-    """(mtime_ns, size) of a note file as ``list_notes`` would take it; ``None`` when it is
+    """The ``Stat`` of a note file as ``list_notes`` would take it; ``None`` when it is
     missing, not a file, or a symlink leading out of the vault."""
     path = root / rel
     try:
@@ -98,7 +98,7 @@ def note_stat(root: Path, rel: str) -> Stat | None:
             return None
     except (OSError, RuntimeError):
         return None
-    return (info.st_mtime_ns, info.st_size)
+    return stat_of(info)
 
 
 def is_own_output(root: Path, rel: str) -> bool:

@@ -71,14 +71,14 @@ def test_vt005_unreadable_file_is_reported(vault, monkeypatch) -> None:  # type:
     from vault_tools.vault import load_note
 
     root = vault({"Interviews/locked.md": PLANNED})
-    real = vault_module.read_note_bytes
+    real = vault_module.read_note_version
 
-    def deny(root: Path, rel: str) -> bytes:
+    def deny(root: Path, rel: str) -> object:
         if rel.endswith("locked.md"):  # CI runs as root: simulate the permission error
             raise PermissionError(13, "Permission denied")
         return real(root, rel)
 
-    monkeypatch.setattr(vault_module, "read_note_bytes", deny)
+    monkeypatch.setattr(vault_module, "read_note_version", deny)
     note = load_note(root, "Interviews/locked.md")
     assert note is not None
     assert note.problems[0][0] == "VT005"

@@ -1,48 +1,62 @@
 """The incremental cache: ``.vault-tools/cache.sqlite`` in the vault (stdlib sqlite3).
 
-One row per note file, keyed by path and checked against the file's mtime and size and the
-parser's version. A row holds the parsed note (so a changed config re-runs the rules without
-re-parsing) and the note's last lint result with the fingerprint of what it was made with
-(config, as-of, templates), so a run where nothing changed reads no note at all.
+Data only. One row per note file, keyed by path and by the file's version (git's
+(mtime, ctime, size, inode)), holding plain columns: whether it is an interview note
+(under a selection key), its lint result as JSON rows (under a lint key), and its facts
+for the reports as JSON (under a facts key). Nothing read from it is ever executed or
+unpickled: a value of the wrong type or shape is a cache miss, and the note is read again.
+A whole-vault check also keeps a snapshot of what it listed and found.
 
-Rows are updated one by one, never rewritten whole. Any trouble with the cache (corrupt,
-locked, read-only, another version) costs one warning and the run goes on without it.
+The folder marks itself as a cache (``.gitignore`` holding ``*``, ``CACHEDIR.TAG``) and is
+never followed through a symlink. Any trouble (corrupt, locked, read-only, another schema,
+a symlink or FIFO where a cache file should be) costs one warning and the run goes on; a
+damaged database is removed, so the next run builds a new one.
 """
 
 from __future__ import annotations
 
 import contextlib
-import json
+import errno
 import os
-import pickle
 import sqlite3
+import stat
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, NamedTuple
-
-from vault_tools import PARSER_VERSION, __version__
-from vault_tools.note import Note
+from typing import NamedTuple
 
 CACHE_DIR = ".vault-tools"
 CACHE_NAME = "cache.sqlite"
-SCHEMA = 2
-#: A file modified this recently may change again within the same mtime tick and keep its
-#: size ("racy" timestamps, as git calls them): such a row is re-checked next time.
+SCHEMA = "3"
+#: A file modified this recently may change again within the same timestamp tick and keep
+#: its size ("racy" timestamps, as git calls them): such a row is re-checked next time.
 RACY_NS = 2_000_000_000
+#: A stored value longer than this is not a value this tool wrote: ignored, not decoded.
+MAX_VALUE = 16 * 1024 * 1024
 
-# ``files`` is kept lean (a run where nothing changed reads only it); the pickled parses
-# live in ``parses`` so that scanning ``files`` never pages through them.
+CACHEDIR_TAG = (
+    "Signature: 8a477f597d28d172789f06886806bc55\n"
+    "# This file is a cache directory tag created by vault-tools.\n"
+    "# For information about cache directory tags see https://bford.info/cachedir/\n"
+)
+GITIGNORE = "# Automatically created by vault-tools: the folder is a cache.\n*\n"
+_FILES = (CACHE_NAME, f"{CACHE_NAME}-journal", f"{CACHE_NAME}-wal", f"{CACHE_NAME}-shm")
+
 _SCHEMA_SQL = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS files (
     path TEXT PRIMARY KEY,
-    mtime_ns INTEGER NOT NULL,
+    mtime INTEGER NOT NULL,
+    ctime INTEGER NOT NULL,
     size INTEGER NOT NULL,
+    ino INTEGER NOT NULL,
+    select_key TEXT NOT NULL,
+    interview INTEGER NOT NULL,
     lint_key TEXT,
-    lint TEXT
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS parses (path TEXT PRIMARY KEY, note BLOB NOT NULL);
+    lint TEXT,
+    facts_key TEXT,
+    facts TEXT
+);
 CREATE TABLE IF NOT EXISTS snapshot (
     id INTEGER PRIMARY KEY CHECK (id = 1),
     key TEXT NOT NULL,
@@ -54,34 +68,40 @@ CREATE TABLE IF NOT EXISTS snapshot (
 );
 """
 
-
-class Row(tuple[int, int, "str | None", "str | None"]):
-    """What a run needs of a cached note without unpickling it: (mtime_ns, size, lint key,
-    lint), where lint is a JSON list of diagnostic rows, or "null" when not an interview.
-    A plain tuple: tens of thousands are read on every run."""
-
-    __slots__ = ()
-
-    @property
-    def lint_key(self) -> str | None:
-        return self[2]
-
-    @property
-    def lint(self) -> str | None:
-        return self[3]
+Version = tuple[int, int, int, int]
 
 
-#: A note to store: (path, (mtime_ns, size), pickled parse or b"" for "not an interview",
-#: lint key, lint rows).
-CacheRow = tuple[str, tuple[int, int], bytes, "str | None", Any]
+class Row(NamedTuple):
+    """What a run needs of a cached file, without its facts: its version, and what was
+    decided of it under which key. Values are as sqlite holds them: compare, never trust."""
+
+    version: tuple[object, object, object, object]
+    select_key: object
+    interview: object
+    lint_key: object
+    lint: object
+    facts_key: object
+
+
+class Entry(NamedTuple):
+    """A row to store: the version of the file the values were computed from."""
+
+    path: str
+    version: Version
+    select_key: str
+    interview: bool
+    lint_key: str | None = None
+    lint: str | None = None  # JSON rows
+    facts_key: str | None = None
+    facts: str | None = None  # JSON data
 
 
 class Snapshot(NamedTuple):
     """A whole-vault check, kept so the next one can start from it.
 
-    ``paths`` are the listed paths joined by NUL, ``columns`` their mtimes then sizes (int64),
-    ``flags`` one byte per path (1: an interview note), ``result`` the LintResult as JSON,
-    ``key`` the fingerprint of all of it with ``lint_key`` (config, as-of, templates).
+    ``paths``: the listed paths joined by NUL; ``columns``: their versions, column by
+    column (int64); ``flags``: one byte per path (1: an interview note); ``result``: the
+    LintResult as JSON; ``key``: the fingerprint of all of it with ``lint_key``.
     """
 
     key: str
@@ -92,56 +112,172 @@ class Snapshot(NamedTuple):
     result: str
 
 
-def parser_id() -> str:
-    return f"{PARSER_VERSION}/{__version__}"
+def trusted_before() -> int:
+    """Times at or after this (ns) are too recent to trust (``RACY_NS``)."""
+    return time.time_ns() - RACY_NS
 
 
-def dump_note(note: Note) -> bytes:
-    return pickle.dumps(note, protocol=pickle.HIGHEST_PROTOCOL)
+def storable(path: str) -> bool:
+    """A file name that is not valid UTF-8 (held as surrogates) cannot be a TEXT key: such
+    a note is simply read every time."""
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
-def load_note_blob(blob: bytes) -> Note:
-    note: Note = pickle.loads(blob)
-    return note
+def _is_corrupt(exc: sqlite3.Error) -> bool:
+    text = str(exc).lower()
+    return "malformed" in text or "not a database" in text or "file is encrypted" in text
+
+
+class _Folder:
+    """The cache folder, opened without following symlinks: every name in it is reached
+    through this descriptor."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.path = root / CACHE_DIR
+        self.fd = -1
+
+    def open(self) -> str | None:
+        """Open (making it when absent); a reason when it must not be used."""
+        flags = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0)
+        try:
+            root_fd = os.open(self.root, flags)
+        except OSError as exc:
+            return f"cannot open the vault folder: {exc.strerror or exc}"
+        try:
+            made = False
+            try:
+                os.mkdir(CACHE_DIR, 0o777, dir_fd=root_fd)
+                made = True
+            except FileExistsError:
+                pass
+            try:
+                self.fd = os.open(CACHE_DIR, flags | getattr(os, "O_NOFOLLOW", 0), dir_fd=root_fd)
+            except OSError as exc:
+                if exc.errno in (errno.ELOOP, errno.ENOTDIR, errno.EMLINK):
+                    return f"{CACHE_DIR} is a symlink or not a folder; the cache is not used"
+                raise
+            if made or not self._exists("CACHEDIR.TAG"):
+                self._create("CACHEDIR.TAG", CACHEDIR_TAG)
+            if made or not self._exists(".gitignore"):
+                self._create(".gitignore", GITIGNORE)
+            return None
+        except OSError as exc:
+            return exc.strerror or str(exc)
+        finally:
+            os.close(root_fd)
+
+    def _exists(self, name: str) -> bool:
+        try:
+            os.stat(name, dir_fd=self.fd, follow_symlinks=False)
+        except FileNotFoundError:
+            return False
+        return True
+
+    def _create(self, name: str, text: str) -> None:
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+        try:
+            fd = os.open(name, flags, 0o666, dir_fd=self.fd)
+        except FileExistsError:
+            return
+        except OSError:
+            return  # read-only: the cache may still be read
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+
+    def clear_odd_files(self) -> list[str]:
+        """Remove whatever stands where a cache file belongs but is not a regular file (a
+        symlink leading elsewhere, a FIFO that would hang sqlite): names removed."""
+        removed = []
+        for name in _FILES:
+            try:
+                info = os.stat(name, dir_fd=self.fd, follow_symlinks=False)
+            except FileNotFoundError:
+                continue
+            if not stat.S_ISREG(info.st_mode):
+                os.unlink(name, dir_fd=self.fd)  # removes the link or FIFO itself
+                removed.append(name)
+        return removed
+
+    def still_ours(self) -> bool:
+        """The folder's path still leads to the folder we opened, and the database in it is
+        a regular file (nothing was swapped for a symlink since we looked)."""
+        try:
+            here = os.stat(self.path, follow_symlinks=False)
+            mine = os.fstat(self.fd)
+            db = os.stat(CACHE_NAME, dir_fd=self.fd, follow_symlinks=False)
+        except OSError:
+            return False
+        same = (here.st_dev, here.st_ino) == (mine.st_dev, mine.st_ino)
+        return same and stat.S_ISDIR(here.st_mode) and stat.S_ISREG(db.st_mode)
+
+    def remove_database(self) -> None:
+        for name in _FILES:
+            with contextlib.suppress(OSError):
+                os.unlink(name, dir_fd=self.fd)
+
+    def close(self) -> None:
+        if self.fd >= 0:
+            with contextlib.suppress(OSError):
+                os.close(self.fd)
+            self.fd = -1
 
 
 class NoteCache:
-    """An open cache. Every method swallows sqlite errors into ``warnings``."""
+    """An open cache. Every method swallows sqlite errors into one warning."""
 
-    def __init__(self, connection: sqlite3.Connection, path: Path) -> None:
+    def __init__(self, connection: sqlite3.Connection, folder: _Folder) -> None:
         self._db = connection
-        self.path = path
+        self._folder = folder
+        self.path = folder.path / CACHE_NAME
         self.warnings: list[str] = []
         self._broken = False
+        self._corrupt = False
 
     # -- opening -------------------------------------------------------------------------
 
     @classmethod
     def open(cls, root: Path, warnings: list[str]) -> NoteCache | None:
         """Open (or create) the vault's cache; ``None`` with a warning when it can't be used."""
-        folder = root / CACHE_DIR
-        path = folder / CACHE_NAME
+        folder = _Folder(root)
+        path = folder.path / CACHE_NAME
+        reason = folder.open()
+        if reason is not None:
+            folder.close()
+            warnings.append(f"cache {path} not used: {reason}")
+            return None
+        notes: list[str] = []
         for attempt in (1, 2):
             try:
-                folder.mkdir(exist_ok=True)
+                removed = folder.clear_odd_files()
+                if removed:
+                    notes.append(f"removed {', '.join(removed)} (not a regular file)")
                 db = sqlite3.connect(path, timeout=5.0, isolation_level=None)
                 try:
-                    cache = cls(db, path)
+                    if not folder.still_ours():
+                        raise OSError(errno.ELOOP, "the cache folder changed while opening it")
+                    cache = cls(db, folder)
                     cache._prepare()
+                    if notes:
+                        warnings.append(f"cache {path}: {'; '.join(notes)}; rebuilding it")
                     return cache
                 except BaseException:
                     db.close()
                     raise
             except sqlite3.DatabaseError as exc:
                 if attempt == 1 and _is_corrupt(exc):
-                    warnings.append(f"cache {path} was unreadable ({exc}); rebuilding it")
-                    _remove(path)
+                    notes.append(f"it was unreadable ({exc})")
+                    folder.remove_database()
                     continue
                 warnings.append(f"cache {path} not used: {exc}")
-                return None
             except OSError as exc:
                 warnings.append(f"cache {path} not used: {exc.strerror or exc}")
-                return None
+            break
+        folder.close()
         return None
 
     def _prepare(self) -> None:
@@ -151,85 +287,38 @@ class NoteCache:
         with contextlib.suppress(sqlite3.OperationalError):
             db.execute("PRAGMA journal_mode = WAL")
         db.execute("PRAGMA synchronous = NORMAL")
-        db.executescript(_SCHEMA_SQL)
-        found = dict(db.execute("SELECT key, value FROM meta").fetchall())
-        if found.get("schema") != str(SCHEMA) or found.get("parser") != parser_id():
-            # Another version's cache, or another parser's parses: start over rather than
-            # misread them.
-            db.execute("BEGIN IMMEDIATE")
-            db.execute("DELETE FROM files")
-            db.execute("DELETE FROM parses")
-            db.execute("DELETE FROM snapshot")
-            db.execute("DELETE FROM meta")
-            db.execute("INSERT OR REPLACE INTO meta VALUES ('schema', ?)", (str(SCHEMA),))
-            db.execute("INSERT OR REPLACE INTO meta VALUES ('parser', ?)", (parser_id(),))
-            db.execute("COMMIT")
-
-    # -- the whole-vault snapshot ---------------------------------------------------------
-
-    def snapshot_key(self) -> str | None:
-        """The key of the last whole-vault check's snapshot, if any."""
-        try:
-            found = self._db.execute("SELECT key FROM snapshot WHERE id = 1").fetchone()
-        except sqlite3.Error as exc:
-            self._trouble(exc)
-            return None
-        return str(found[0]) if found else None
-
-    def snapshot(self) -> Snapshot | None:
-        """The last whole-vault check: what it listed and what it found."""
-        try:
-            found = self._db.execute(
-                "SELECT key, lint_key, paths, columns, flags, result FROM snapshot WHERE id = 1"
-            ).fetchone()
-        except sqlite3.Error as exc:
-            self._trouble(exc)
-            return None
-        return Snapshot(*found) if found else None
-
-    def save_snapshot(self, snapshot: Snapshot | None, same_paths: bool = False) -> None:
-        """Remember a whole-vault check (``None`` forgets the last one). ``same_paths``: the
-        stored snapshot lists the same files, so their names need not be written again."""
-        if self._broken:
+        db.execute("PRAGMA trusted_schema = OFF")  # no SQL functions from a planted schema
+        if _schema_of(db) == SCHEMA:
+            _check_columns(db)
             return
+        # Another version's cache (or none yet): start over rather than misread it. Looked
+        # at again inside the transaction: another process may have just set it up.
+        db.execute("BEGIN IMMEDIATE")
         try:
-            self._db.execute("BEGIN IMMEDIATE")
-            if snapshot is not None and same_paths:
-                updated = self._db.execute(
-                    "UPDATE snapshot SET key = ?, lint_key = ?, columns = ?, flags = ?, "
-                    "result = ? WHERE id = 1",
-                    (
-                        snapshot.key,
-                        snapshot.lint_key,
-                        snapshot.columns,
-                        snapshot.flags,
-                        snapshot.result,
-                    ),
-                )
-                if updated.rowcount == 1:
-                    self._db.execute("COMMIT")
-                    return
-            self._db.execute("DELETE FROM snapshot")
-            if snapshot is not None:
-                self._db.execute(
-                    "INSERT INTO snapshot VALUES (1, ?, ?, ?, ?, ?, ?)",
-                    (
-                        snapshot.key,
-                        snapshot.lint_key,
-                        snapshot.paths,
-                        snapshot.columns,
-                        snapshot.flags,
-                        snapshot.result,
-                    ),
-                )
-            self._db.execute("COMMIT")
-        except sqlite3.Error as exc:
-            self._rollback()
-            self._trouble(exc)
+            if _schema_of(db) != SCHEMA:
+                for kind, name in db.execute(
+                    "SELECT type, name FROM sqlite_master "
+                    "WHERE type IN ('table', 'view', 'trigger') AND name NOT LIKE 'sqlite_%'"
+                ).fetchall():
+                    with contextlib.suppress(sqlite3.OperationalError):  # gone with its table
+                        db.execute(f'DROP {kind.upper()} IF EXISTS "{_ident(name)}"')
+                for statement in _SCHEMA_SQL.split(";"):
+                    if statement.strip():
+                        db.execute(statement)
+                db.execute("INSERT OR REPLACE INTO meta VALUES ('schema', ?)", (SCHEMA,))
+            db.execute("COMMIT")
+        except BaseException:
+            if db.in_transaction:
+                db.execute("ROLLBACK")
+            raise
+        _check_columns(db)
 
     def close(self) -> None:
         with contextlib.suppress(sqlite3.Error):
             self._db.close()
+        if self._corrupt:
+            self._folder.remove_database()
+        self._folder.close()
 
     def __enter__(self) -> NoteCache:
         return self
@@ -238,104 +327,133 @@ class NoteCache:
         self.close()
 
     def _trouble(self, exc: sqlite3.Error) -> None:
+        if _is_corrupt(exc):
+            self._corrupt = True
         if not self._broken:
-            self.warnings.append(f"cache {self.path} not updated: {exc}")
+            if self._corrupt:
+                self.warnings.append(
+                    f"cache {self.path} is damaged ({exc}); removed, the next run rebuilds it"
+                )
+            else:
+                self.warnings.append(f"cache {self.path} not updated: {exc}")
         self._broken = True
 
     # -- reading -------------------------------------------------------------------------
 
     def rows(self, paths: Iterable[str] | None = None) -> dict[str, Row]:
-        """Every row (or those of ``paths``), without the pickled notes."""
-        query = "SELECT path, mtime_ns, size, lint_key, lint FROM files"
+        """Every row (or those of ``paths``), without the facts."""
+        query = (
+            "SELECT path, mtime, ctime, size, ino, select_key, interview, lint_key, lint, "
+            "facts_key FROM files"
+        )
+        found: list[tuple[object, ...]] = []
         try:
             if paths is None:
                 found = self._db.execute(query).fetchall()
             else:
-                found = []
-                wanted = [p for p in paths if _storable(p)]
-                for start in range(0, len(wanted), 500):
-                    chunk = wanted[start : start + 500]
+                for chunk in _chunks([p for p in paths if storable(p)]):
                     marks = ",".join("?" * len(chunk))
                     found += self._db.execute(f"{query} WHERE path IN ({marks})", chunk).fetchall()
         except sqlite3.Error as exc:
             self._trouble(exc)
             return {}
-        return {row[0]: Row(row[1:]) for row in found}
+        return {
+            row[0]: Row((row[1], row[2], row[3], row[4]), *row[5:])
+            for row in found
+            if isinstance(row[0], str)
+        }
 
-    def notes(self, paths: Iterable[str]) -> Iterator[tuple[str, Note]]:
-        """The cached parses of ``paths`` (skipping any that fail to load)."""
-        wanted = [p for p in paths if _storable(p)]
-        for start in range(0, len(wanted), 500):
-            chunk = wanted[start : start + 500]
+    def facts(self, paths: Sequence[str]) -> Iterator[tuple[str, object, object]]:
+        """(path, facts key, facts JSON) of the rows of ``paths``, as stored."""
+        for chunk in _chunks([p for p in paths if storable(p)]):
             marks = ",".join("?" * len(chunk))
             try:
-                found = self._db.execute(
-                    f"SELECT path, note FROM parses WHERE path IN ({marks})", chunk
+                yield from self._db.execute(
+                    f"SELECT path, facts_key, facts FROM files WHERE path IN ({marks})", chunk
                 ).fetchall()
             except sqlite3.Error as exc:
                 self._trouble(exc)
                 return
-            for path, blob in found:
-                if not blob:
-                    continue  # recorded as not an interview, without its parse
-                try:
-                    yield path, load_note_blob(blob)
-                except Exception:  # a damaged row: treat as not cached
-                    continue
+
+    def snapshot(self) -> Snapshot | None:
+        """The last whole-vault check: what it listed and what it found (types checked)."""
+        try:
+            found = self._db.execute(
+                "SELECT key, lint_key, paths, columns, flags, result FROM snapshot WHERE id = 1"
+            ).fetchone()
+        except sqlite3.Error as exc:
+            self._trouble(exc)
+            return None
+        if found is None:
+            return None
+        types = (str, str, bytes, bytes, bytes, str)
+        if not all(isinstance(v, t) for v, t in zip(found, types, strict=True)):
+            return None
+        return Snapshot(*found)
 
     # -- writing -------------------------------------------------------------------------
 
-    def store(self, entries: Iterable[CacheRow]) -> None:
-        """Insert or replace rows: (path, (mtime_ns, size), note blob, lint key, lint)."""
-        if self._broken:
-            return
-        now = time.time_ns()
-        files = []
-        parses = []
-        for path, stat, blob, lint_key, lint in entries:
-            if not _storable(path):
-                continue
-            mtime = -1 if now - stat[0] < RACY_NS else stat[0]
-            text = _lint_text(lint) if lint_key is not None else None
-            files.append((path, mtime, stat[1], lint_key, text))
-            parses.append((path, blob))
-        if not files:
-            return
-        try:
-            self._db.execute("BEGIN IMMEDIATE")
-            self._db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?)", files)
-            self._db.executemany("INSERT OR REPLACE INTO parses VALUES (?, ?)", parses)
-            self._db.execute("COMMIT")
-        except sqlite3.Error as exc:
-            self._rollback()
-            self._trouble(exc)
+    def store(self, entries: Iterable[Entry]) -> None:
+        """Insert or replace rows, each for the version of the file it was computed from.
 
-    def store_lint(self, entries: Iterable[tuple[str, str, Any]]) -> None:
-        """Record new lint results (path, lint key, lint) for rows whose parse is current."""
+        A version whose times are too recent to trust is stored as one that never matches,
+        so the file is read again next time.
+        """
         if self._broken:
             return
-        values = [(key, _lint_text(lint), path) for path, key, lint in entries if _storable(path)]
+        newest = trusted_before()
+        values = []
+        for e in entries:
+            if not storable(e.path):
+                continue
+            mtime, ctime, size, ino = e.version
+            if mtime > newest or ctime > newest:
+                mtime = -1
+            values.append(
+                (
+                    e.path,
+                    mtime,
+                    ctime,
+                    size,
+                    ino,
+                    e.select_key,
+                    1 if e.interview else 0,
+                    e.lint_key,
+                    e.lint,
+                    e.facts_key,
+                    e.facts,
+                )
+            )
         if not values:
             return
-        try:
-            self._db.execute("BEGIN IMMEDIATE")
-            self._db.executemany("UPDATE files SET lint_key = ?, lint = ? WHERE path = ?", values)
-            self._db.execute("COMMIT")
-        except sqlite3.Error as exc:
-            self._rollback()
-            self._trouble(exc)
+        self._write(
+            lambda db: db.executemany(
+                "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", values
+            )
+        )
 
     def forget(self, paths: Iterable[str]) -> None:
         """Drop rows of files that no longer exist."""
+        gone = [(p,) for p in paths if storable(p)]
+        if gone:
+            self._write(lambda db: db.executemany("DELETE FROM files WHERE path = ?", gone))
+
+    def save_snapshot(self, snapshot: Snapshot | None) -> None:
+        """Remember a whole-vault check (``None`` forgets the last one)."""
+
+        def save(db: sqlite3.Connection) -> None:
+            db.execute("DELETE FROM snapshot")
+            if snapshot is not None:
+                db.execute("INSERT INTO snapshot VALUES (1, ?, ?, ?, ?, ?, ?)", snapshot)
+
+        self._write(save)
+
+    def _write(self, work: object) -> None:
         if self._broken:
-            return
-        gone = [(p,) for p in paths if _storable(p)]
-        if not gone:
             return
         try:
             self._db.execute("BEGIN IMMEDIATE")
-            self._db.executemany("DELETE FROM files WHERE path = ?", gone)
-            self._db.executemany("DELETE FROM parses WHERE path = ?", gone)
+            work(self._db)  # type: ignore[operator]
             self._db.execute("COMMIT")
         except sqlite3.Error as exc:
             self._rollback()
@@ -349,30 +467,51 @@ class NoteCache:
             pass
 
 
-def _storable(path: str) -> bool:
-    """A file name that is not valid UTF-8 (held as surrogates) cannot be a TEXT key: such
-    a note is simply read every time."""
+def _schema_of(db: sqlite3.Connection) -> object:
     try:
-        path.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
+        found = db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+    except sqlite3.OperationalError:  # no such table (yet)
+        return None
+    return found[0] if found else None
 
 
-def _lint_text(lint: Any) -> str:
-    if lint is None:
-        return "null"  # not an interview: the common case, without the JSON encoder
-    if not lint:
-        return "[]"
-    return json.dumps(lint, ensure_ascii=False)
+_COLUMNS = {
+    "meta": ["key", "value"],
+    "files": [
+        "path",
+        "mtime",
+        "ctime",
+        "size",
+        "ino",
+        "select_key",
+        "interview",
+        "lint_key",
+        "lint",
+        "facts_key",
+        "facts",
+    ],
+    "snapshot": ["id", "key", "lint_key", "paths", "columns", "flags", "result"],
+}
 
 
-def _is_corrupt(exc: sqlite3.DatabaseError) -> bool:
-    text = str(exc).lower()
-    return "malformed" in text or "not a database" in text or "file is encrypted" in text
+def _check_columns(db: sqlite3.Connection) -> None:
+    """The tables are the ones this version makes; a planted or altered table is refused
+    (treated as a damaged cache: removed and rebuilt)."""
+    for table, columns in _COLUMNS.items():
+        found = [row[1] for row in db.execute(f"PRAGMA table_info({table})").fetchall()]
+        if found != columns:
+            raise sqlite3.DatabaseError(f"file is not a database of this version ({table})")
+    extra = db.execute(
+        "SELECT name FROM sqlite_master WHERE type IN ('view', 'trigger')"
+    ).fetchone()
+    if extra is not None:
+        raise sqlite3.DatabaseError("file is not a database of this version (views, triggers)")
 
 
-def _remove(path: Path) -> None:
-    for suffix in ("", "-wal", "-shm", "-journal"):
-        with contextlib.suppress(OSError):
-            os.unlink(f"{path}{suffix}")
+def _ident(name: str) -> str:
+    return name.replace('"', '""')
+
+
+def _chunks(items: list[str], size: int = 500) -> Iterator[list[str]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
