@@ -19,6 +19,18 @@ SAMPLE_VAULT = REPO / "sample_vault"
 CORPUS = REPO.parent / "shared" / "corpus"
 
 
+_SAMPLE_CACHE = SAMPLE_VAULT / ".vault-tools"
+_SAMPLE_CACHE_BEFORE = _SAMPLE_CACHE.exists()
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Tests work on copies: a run that left a cache in the repository's sample_vault
+    fails, naming the folder."""
+    if _SAMPLE_CACHE.exists() and not _SAMPLE_CACHE_BEFORE:
+        session.exitstatus = 1
+        print(f"\nERROR: a test wrote into the repository: {_SAMPLE_CACHE} was created")
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
         "--update-golden",
@@ -30,6 +42,23 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 @pytest.fixture
 def update_golden(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--update-golden"))
+
+
+def copy_sample_vault(target: Path) -> Path:
+    """A copy of the repository's sample_vault (without any cache of its own) at ``target``:
+    tests work on copies, so the repository's tree is never written."""
+    import shutil
+
+    shutil.copytree(
+        SAMPLE_VAULT, target, symlinks=True, ignore=shutil.ignore_patterns(".vault-tools")
+    )
+    return target
+
+
+@pytest.fixture
+def sample_vault(tmp_path: Path) -> Path:
+    """A fresh copy of sample_vault in a temporary folder."""
+    return copy_sample_vault(tmp_path / "sample_vault")
 
 
 @pytest.fixture

@@ -1040,14 +1040,15 @@ def test_every_command_leaves_the_users_files_unchanged(
 
 
 def test_read_only_commands_leave_sample_vault_byte_for_byte(
-    monkeypatch: pytest.MonkeyPatch,
+    sample_vault: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The repository's own sample_vault, not a copy: hashed before and after."""
-    before = fingerprint(SAMPLE_VAULT)
-    monkeypatch.chdir(SAMPLE_VAULT)
+    """A copy of sample_vault (tests never write into the repository), hashed before and
+    after: the read-only commands change no file but the cache."""
+    before = fingerprint(sample_vault)
+    monkeypatch.chdir(sample_vault)
     for command in READ_ONLY:
-        run_command(SAMPLE_VAULT, command)
-    assert fingerprint(SAMPLE_VAULT) == before
+        run_command(sample_vault, command)
+    assert fingerprint(sample_vault) == before
 
 
 # --------------------------------------------------------------------------------------------
