@@ -16,9 +16,14 @@ from vault_tools import app
 from vault_tools.config import Config
 from vault_tools.dates import Period, date_range, iso_week, last_complete_week, week_period
 from vault_tools.interview import Context as RuleContext
-from vault_tools.interview import make_context
+from vault_tools.interview import (
+    Reflection,
+    make_context,
+    reflection,
+    subsection_kind,
+    takeaways,
+)
 from vault_tools.note import Note, parse_note
-from vault_tools.reflection import Reflection, reflection, subsection_kind, takeaways
 from vault_tools.reports.digest import Digest, DigestStats, digest_path, improvement_key
 
 AS_OF = dt.date(2026, 11, 27)

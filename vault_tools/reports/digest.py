@@ -28,13 +28,14 @@ from vault_tools.dates import Period, When, add_days, parse_date, parse_when, we
 from vault_tools.interview import (
     Context,
     person_of,
+    reflection,
     status_of,
+    takeaways,
     text_property,
     thank_you_due,
     thank_you_shown,
 )
 from vault_tools.note import Note
-from vault_tools.reflection import reflection, takeaways
 from vault_tools.vocabulary import STATUSES
 
 if TYPE_CHECKING:  # the follow-ups report is made by its own module and handed in
