@@ -34,21 +34,19 @@ from vault_tools.interview import (
     interview_day,
     is_active,
     last_contacts,
-    meaningful_lines,
     mentions_thanks,
     person_of,
     recency,
     status_of,
     thank_you_due,
     thank_you_shown,
+    unprepared_sections,
 )
 from vault_tools.note import Note, person_key
 
 #: Every kind, in SPEC's order (also the tie-break order of items due on the same day).
 KINDS = ("thank-you", "nudge", "prepare", "follow-up", "task", "keep-in-touch")
 _KIND_ORDER = {kind: i for i, kind in enumerate(KINDS)}
-
-PREPARED_SECTIONS = ("Research", "Questions")
 
 
 @dataclass(frozen=True)
@@ -164,16 +162,6 @@ def _nudge(note: Note, ctx: Context, as_of: dt.date, person: str) -> list[Follow
         return []
     title = f"Nudge{' ' + person if person else ''}: no reply since {requested}"
     return [_item("nudge", note, person, due, title, as_of, note.key_line("requested"))]
-
-
-def unprepared_sections(note: Note, ctx: Context) -> list[str]:
-    """Of Research and Questions, those missing or empty (SPEC's meaning of empty)."""
-    found = [s for s in ctx.sections(note) if s.name in PREPARED_SECTIONS]
-    return [
-        name
-        for name in PREPARED_SECTIONS
-        if not any(s.name == name and meaningful_lines(note, s, ctx) for s in found)
-    ]
 
 
 def _prepare(note: Note, ctx: Context, as_of: dt.date, person: str) -> list[FollowUp]:
