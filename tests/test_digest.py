@@ -18,6 +18,7 @@ from vault_tools.dates import Period, date_range, iso_week, last_complete_week, 
 from vault_tools.interview import Context as RuleContext
 from vault_tools.interview import (
     Reflection,
+    facts_of,
     make_context,
     reflection,
     subsection_kind,
@@ -321,7 +322,7 @@ def digest_of(
     config: Config | None = None,
 ) -> Digest:
     ctx = make_context(Path("/nonexistent-vault"), config or Config(), as_of)
-    return app.digest_of(notes, ctx, period)
+    return app.digest_of([facts_of(n, ctx) for n in notes], ctx, period)
 
 
 def test_interviews_held_are_done_notes_dated_in_the_period_in_time_order() -> None:

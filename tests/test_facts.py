@@ -8,9 +8,11 @@ anything off is refused without an exception.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import datetime as dt
 import json
 import math
+import shutil
 import textwrap
 import time
 from pathlib import Path
@@ -21,7 +23,10 @@ from conftest import AS_OF, SAMPLE_VAULT
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from vault_tools import app
+from vault_tools.app import Session
 from vault_tools.config import Config
+from vault_tools.dates import date_range, iso_week
 from vault_tools.interview import (
     FACT_KEYS,
     FACTS_VERSION,
@@ -33,6 +38,7 @@ from vault_tools.interview import (
     make_context,
 )
 from vault_tools.note import Note, Task, parse_note
+from vault_tools.reports.followups import followups_report
 
 NOWHERE = Path("/nonexistent-vault")
 
@@ -604,3 +610,54 @@ def test_any_field_replaced_by_anything_is_refused_or_round_trips(field: str, va
 @given(JSONISH)
 def test_anything_at_all_is_refused_without_an_exception(value: Any) -> None:
     assert Facts.from_data(value) is None
+
+
+# --------------------------------------------------------------------------------------------
+# (d) Reports made of facts read back from data are the reports made of the notes
+
+
+@pytest.fixture(scope="module")
+def sample_session(tmp_path_factory: pytest.TempPathFactory) -> Session:
+    root = tmp_path_factory.mktemp("facts") / "vault"
+    shutil.copytree(SAMPLE_VAULT, root)
+    return Session.open(root, AS_OF)
+
+
+def read_back(facts: list[Facts]) -> list[Facts]:
+    back = [through_json(f) for f in facts]
+    assert all(f is not None for f in back)
+    return [f for f in back if f is not None]
+
+
+PERIODS = [
+    iso_week("2026-W47"),
+    iso_week("2026-W43"),
+    date_range(dt.date(2026, 8, 1), dt.date(2026, 11, 30)),
+]
+
+
+@pytest.mark.parametrize("zone", [None, "UTC", "Pacific/Auckland", "America/Los_Angeles"])
+def test_reports_of_facts_read_back_are_the_reports_of_the_notes(
+    sample_session: Session, zone: str | None
+) -> None:
+    session = sample_session
+    notes = session.interview_notes()
+    assert len(notes) >= 15
+    facts = session.interview_facts()
+    assert facts == [facts_of(n, session.context()) for n in notes]
+    back = read_back(facts)
+    # Facts hold no dates read in a zone: the same facts serve every zone and as-of.
+    config = dataclasses.replace(session.config, timezone=zone)
+    for as_of in (AS_OF, dt.date(2026, 10, 25), dt.date(2027, 3, 1)):
+        ctx = make_context(session.root, config, as_of)
+        made_here = [facts_of(n, ctx) for n in notes]
+        assert made_here == facts
+        for horizon, everything in ((0, False), (7, False), (30, True)):
+            report = followups_report(made_here, ctx, as_of, horizon, everything)
+            assert followups_report(back, ctx, as_of, horizon, everything) == report
+        assert app.index_of(back, ctx) == app.index_of(made_here, ctx)
+        assert app.index_of(back, ctx).to_json() == app.index_of(made_here, ctx).to_json()
+        for period in PERIODS:
+            digest = app.digest_of(made_here, ctx, period)
+            assert app.digest_of(back, ctx, period) == digest
+            assert app.digest_of(back, ctx, period).to_json() == digest.to_json()

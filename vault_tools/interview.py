@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from vault_tools.config import Config
 from vault_tools.dates import add_days, parse_date
@@ -203,7 +203,16 @@ def is_interview(note: Note, config: Config) -> bool:
     return has_tag(fm, config.tag)
 
 
-def status_of(note: Note) -> str | None:
+class Properties(Protocol):
+    """What the front matter readers below need: a parsed ``Note``, or a note's ``Facts``."""
+
+    @property
+    def path(self) -> str: ...
+
+    def get(self, key: str) -> Any: ...
+
+
+def status_of(note: Properties) -> str | None:
     """The note's status, normalised (``Done`` -> ``done``); None when absent or not text."""
     value = note.get("status")
     return value.strip().lower() if isinstance(value, str) and value.strip() else None
@@ -219,21 +228,22 @@ def text_property(value: Any) -> str | None:
 
 
 # --------------------------------------------------------------------------------------------
-# People, contacts and thank-yous
+# People, contacts and thank-yous: of a note's front matter (a Note or its Facts), and of
+# its Follow-up tasks (its Facts)
 
 
-def person_of(note: Note) -> str | None:
+def person_of(note: Properties) -> str | None:
     """The person a note is about (``"[[People/Jane Doe|Jane]]"`` -> ``Jane Doe``)."""
     return person_name(note.get("person"))
 
 
-def contact_key(note: Note) -> str:
+def contact_key(note: Properties) -> str:
     """Groups the notes of one person; a note that names nobody is a group of its own."""
     person = person_of(note)
     return person_key(person) if person else f"\0{note.path}"
 
 
-def is_active(note: Note) -> bool:
+def is_active(note: Properties) -> bool:
     """Whether the note can make items: not declined, not cancelled."""
     return status_of(note) not in INACTIVE
 
@@ -248,11 +258,11 @@ def followup_tasks(note: Note, ctx: Context) -> list[Task]:
     return [task for task in note.tasks if any(a <= task.line <= b for a, b in ranges)]
 
 
-def date_of(note: Note, key: str, ctx: Context) -> dt.date | None:
+def date_of(note: Properties, key: str, ctx: Context) -> dt.date | None:
     return parse_date(note.get(key), ctx.tz)
 
 
-def interview_day(note: Note, ctx: Context) -> dt.date | None:
+def interview_day(note: Properties, ctx: Context) -> dt.date | None:
     """The calendar day of the interview in the vault's time zone."""
     return date_of(note, "date", ctx)
 
@@ -261,7 +271,7 @@ def mentions_thanks(task: Task) -> bool:
     return "thank" in task.text.casefold()
 
 
-def thank_you_due(note: Note, ctx: Context) -> dt.date | None:
+def thank_you_due(note: Properties, ctx: Context) -> dt.date | None:
     """When the thank-you for a done interview is due: the interview day plus the window
     rounded up to whole days; ``None`` when the note is not a dated done interview."""
     day = interview_day(note, ctx)
@@ -270,7 +280,7 @@ def thank_you_due(note: Note, ctx: Context) -> dt.date | None:
     return add_days(day, math.ceil(ctx.config.thank_you_hours / 24))
 
 
-def thank_you_shown(note: Note, ctx: Context) -> tuple[bool, dt.date | None]:
+def thank_you_shown(note: Facts, ctx: Context) -> tuple[bool, dt.date | None]:
     """Whether gratitude was shown, and on which day when the note says so.
 
     Shown by ``thank_you_sent``, or by a done Follow-up task mentioning "thank" (its
@@ -279,13 +289,13 @@ def thank_you_shown(note: Note, ctx: Context) -> tuple[bool, dt.date | None]:
     sent = date_of(note, "thank_you_sent", ctx)
     if sent is not None:
         return True, sent
-    for task in followup_tasks(note, ctx):
+    for task in note.tasks:
         if task.done and mentions_thanks(task):
             return True, parse_date(task.completed, ctx.tz)
     return False, None
 
 
-def note_contacts(note: Note, ctx: Context) -> list[dt.date]:
+def note_contacts(note: Facts, ctx: Context) -> list[dt.date]:
     """Days of contact a note records: a done interview's day, ``thank_you_sent``,
     ``last_contact``, and completion dates of done Follow-up tasks."""
     if not is_active(note):
@@ -296,13 +306,13 @@ def note_contacts(note: Note, ctx: Context) -> list[dt.date]:
     for key in ("thank_you_sent", "last_contact"):
         if (day := date_of(note, key, ctx)) is not None:
             days.append(day)
-    for task in followup_tasks(note, ctx):
+    for task in note.tasks:
         if task.done and (day := parse_date(task.completed, ctx.tz)) is not None:
             days.append(day)
     return days
 
 
-def last_contacts(notes: Iterable[Note], ctx: Context) -> dict[str, dt.date]:
+def last_contacts(notes: Iterable[Facts], ctx: Context) -> dict[str, dt.date]:
     """Each person's last contact (by ``contact_key``), over all their notes together."""
     latest: dict[str, dt.date] = {}
     for note in notes:
@@ -313,7 +323,7 @@ def last_contacts(notes: Iterable[Note], ctx: Context) -> dict[str, dt.date]:
     return latest
 
 
-def recency(note: Note, ctx: Context) -> tuple[dt.date, str]:
+def recency(note: Properties, ctx: Context) -> tuple[dt.date, str]:
     """Orders one person's notes, most recent last: by interview day, else request day."""
     day = interview_day(note, ctx) or date_of(note, "requested", ctx)
     return (day or dt.date.min, note.path)
