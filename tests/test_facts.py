@@ -380,6 +380,9 @@ def test_facts_made_by_hand_with_bad_fields_give_no_data() -> None:
         Facts("a.md", True, {}, {}, (), ("Questions", "Research"), (), (), ()),
         Facts("a.md", True, {}, {}, (), (), (1,), (), ()),  # type: ignore[arg-type]
         Facts("a.md", False, {}, {}, (task,), (), (), (), ()),
+        Facts("a.md", True, {}, ["abc"], (), (), (), (), ()),  # type: ignore[arg-type]
+        Facts("a.md", True, {}, 7, (), (), (), (), ()),  # type: ignore[arg-type]
+        Facts("a.md", True, [("person", "x")], {}, (), (), (), (), ()),  # type: ignore[arg-type]
     ):
         assert bad.to_data() is None, bad
     assert good.to_data() is not None

@@ -562,7 +562,7 @@ class Facts:
                 "went_well": list(self.went_well),
                 "to_improve": list(self.to_improve),
             }
-        except (_NotData, TypeError, AttributeError):
+        except (_NotData, TypeError, ValueError, AttributeError):  # facts made by hand
             return None
         # The data is what ``from_data`` accepts and gives these facts back, or none.
         return data if Facts.from_data(data) == self else None
