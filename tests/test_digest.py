@@ -16,9 +16,15 @@ from vault_tools import app
 from vault_tools.config import Config
 from vault_tools.dates import Period, date_range, iso_week, last_complete_week, week_period
 from vault_tools.interview import Context as RuleContext
-from vault_tools.interview import make_context
+from vault_tools.interview import (
+    Reflection,
+    facts_of,
+    make_context,
+    reflection,
+    subsection_kind,
+    takeaways,
+)
 from vault_tools.note import Note, parse_note
-from vault_tools.reflection import Reflection, reflection, subsection_kind, takeaways
 from vault_tools.reports.digest import Digest, DigestStats, digest_path, improvement_key
 
 AS_OF = dt.date(2026, 11, 27)
@@ -316,7 +322,7 @@ def digest_of(
     config: Config | None = None,
 ) -> Digest:
     ctx = make_context(Path("/nonexistent-vault"), config or Config(), as_of)
-    return app.digest_of(notes, ctx, period)
+    return app.digest_of([facts_of(n, ctx) for n in notes], ctx, period)
 
 
 def test_interviews_held_are_done_notes_dated_in_the_period_in_time_order() -> None:

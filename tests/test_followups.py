@@ -1,4 +1,7 @@
-"""followups: each kind's due rule and its edges, a note's text in, items out."""
+"""followups: each kind's due rule and its edges, a note's text in, items out.
+
+Reports read a note's facts: each note is parsed, then read with ``facts_of``.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from vault_tools.config import Config
-from vault_tools.interview import make_context
+from vault_tools.interview import Context, Facts, facts_of, make_context
 from vault_tools.note import Note, parse_note
 from vault_tools.reports.followups import FollowUp, all_followups, due_followups
 
@@ -31,11 +34,15 @@ def note(path: str, front: str, body: str = "") -> Note:
     return parse_note(path, text.encode("utf-8"))
 
 
+def facts(notes: list[Note], ctx: Context) -> list[Facts]:
+    return [facts_of(n, ctx) for n in notes]
+
+
 def items(
     *notes: Note, as_of: dt.date = AS_OF, config: Config | None = None, root: Path | None = None
 ) -> list[FollowUp]:
     ctx = make_context(root or Path("/nonexistent-vault"), config or Config(), as_of)
-    return all_followups(notes, ctx, as_of)
+    return all_followups(facts(list(notes), ctx), ctx, as_of)
 
 
 def brief(found: list[FollowUp]) -> list[tuple[str, str, str | None]]:
@@ -83,7 +90,7 @@ def test_thank_you_as_of_its_due_day_is_due_and_zero_days_overdue() -> None:
     assert item.overdue_days == 0
     # Listed even with a zero-day horizon: due today is due.
     ctx = make_context(Path("/nonexistent-vault"), Config(), as_of)
-    assert item in due_followups([jane], ctx, as_of, horizon_days=0)
+    assert item in due_followups(facts([jane], ctx), ctx, as_of, horizon_days=0)
 
 
 @pytest.mark.parametrize(
@@ -430,13 +437,14 @@ def test_a_cancelled_note_does_not_move_the_last_contact() -> None:
 
 
 def test_horizon_edges_and_all() -> None:
-    notes = [
+    parsed = [
         note("Interviews/a.md", "person: A\nstatus: planned\nfollow_up: 2026-12-04"),
         note("Interviews/b.md", "person: B\nstatus: planned\nfollow_up: 2026-12-05"),
         note("Interviews/c.md", "person: C\nstatus: planned\nfollow_up: 2026-11-27"),
         note("Interviews/d.md", "person: D\nstatus: planned", "## Follow-up\n- [ ] Undated\n"),
     ]
     ctx = make_context(Path("/nonexistent-vault"), Config(), AS_OF)
+    notes = facts(parsed, ctx)
     # 7 days: 2026-12-04 is the last day listed; undated tasks always, last.
     assert [i.person for i in due_followups(notes, ctx, AS_OF, 7)] == ["C", "A", "D"]
     assert [i.person for i in due_followups(notes, ctx, AS_OF, 8)] == ["C", "A", "B", "D"]
@@ -510,4 +518,4 @@ def test_odd_values_never_crash(front: str) -> None:
 def test_a_horizon_past_the_end_of_the_calendar_lists_everything() -> None:
     far = note("Interviews/a.md", "person: A\nstatus: planned\nfollow_up: 9999-12-31")
     ctx = make_context(Path("/nonexistent-vault"), Config(), AS_OF)
-    assert len(due_followups([far], ctx, AS_OF, 10**12)) == 1
+    assert len(due_followups(facts([far], ctx), ctx, AS_OF, 10**12)) == 1

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from vault_tools.app import index_of
 from vault_tools.config import Config
-from vault_tools.interview import make_context
+from vault_tools.interview import facts_of, make_context
 from vault_tools.note import Note, parse_note
 from vault_tools.render import index as render
 from vault_tools.reports.index import IndexReport
@@ -26,7 +26,7 @@ def note(path: str, front: str, body: str = "") -> Note:
 
 def report(*notes: Note) -> IndexReport:
     ctx = make_context(Path("/nonexistent-vault"), Config(), AS_OF)
-    return index_of(notes, ctx)
+    return index_of([facts_of(n, ctx) for n in notes], ctx)
 
 
 JANE = note(

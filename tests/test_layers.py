@@ -28,7 +28,6 @@ FLOORS: dict[str, int] = {
     "vault_tools.config": 3,
     "vault_tools.templates": 4,
     "vault_tools.interview": 5,
-    "vault_tools.reflection": 6,
     "vault_tools.vault": 6,
     "vault_tools.rules.files": 7,
     "vault_tools.rules.frontmatter": 7,

@@ -330,15 +330,15 @@ def test_writing_the_index_does_not_trigger_a_pass(vault) -> None:  # type: igno
     config = read_config(root)
     assert not is_watched_note(config.index_path, config)
     with watching(root, keep_notes=True) as (batches, state, _):
-        body = render_markdown(index_of(state.notes, make_context(root, config, AS_OF)))
+        body = render_markdown(index_of(state.facts, make_context(root, config, AS_OF)))
         assert write_note(root, config.index_path, INDEX_META, body)
         assert (root / config.index_path).is_file()
         batches.none_within(5 * DEBOUNCE + 0.3)
         write(root, "Interviews/b.md", PLANNED)
         batch = batches.next()
         assert batch.changed == ("Interviews/b.md",)
-        assert [n.path for n in state.notes] == ["Interviews/a.md", "Interviews/b.md"]
-        body = render_markdown(index_of(state.notes, make_context(root, config, AS_OF)))
+        assert [f.path for f in state.facts] == ["Interviews/a.md", "Interviews/b.md"]
+        body = render_markdown(index_of(state.facts, make_context(root, config, AS_OF)))
         assert write_note(root, config.index_path, INDEX_META, body, only_if_changed=True)
         assert not write_note(root, config.index_path, INDEX_META, body, only_if_changed=True)
         batches.none_within(5 * DEBOUNCE + 0.3)
@@ -356,13 +356,13 @@ def test_kept_notes_change_only_when_an_interview_note_does(vault) -> None:  # t
     write(root, "Interviews/a.md", replace(DONE, "Acme Corp", "Acme Inc"))
     state.check_changed({"Interviews/a.md"}, set())
     assert state.notes_version == version + 1
-    assert state.notes[0].get("company") == "Acme Inc"
+    assert state.facts[0].get("company") == "Acme Inc"
     write(root, "Daily/2026-11-27.md", "---\ntags: [interview]\n---\n")  # now one
     state.check_changed({"Daily/2026-11-27.md"}, set())
-    assert [n.path for n in state.notes] == ["Daily/2026-11-27.md", "Interviews/a.md"]
+    assert [f.path for f in state.facts] == ["Daily/2026-11-27.md", "Interviews/a.md"]
     (root / "Interviews/a.md").unlink()
     state.check_changed(set(), {"Interviews/a.md"})
-    assert [n.path for n in state.notes] == ["Daily/2026-11-27.md"]
+    assert [f.path for f in state.facts] == ["Daily/2026-11-27.md"]
     assert state.notes_version == version + 3
 
 

@@ -7,7 +7,7 @@ Nothing here prints or knows about click: commands get data (and an exit code) b
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,7 +17,7 @@ from vault_tools.dates import Period, date_range, last_complete_week, today_in
 from vault_tools.diagnostics import LintResult
 from vault_tools.errors import VaultToolsError
 from vault_tools.files import write_generated
-from vault_tools.interview import Context, is_generated, make_context
+from vault_tools.interview import Context, Facts, facts_of, is_generated, make_context
 from vault_tools.note import Note, generated_note, parse_note
 from vault_tools.reports.digest import HORIZON_DAYS, Digest, build_digest, digest_path
 from vault_tools.reports.followups import FollowUpReport, all_followups, followups_report
@@ -80,6 +80,11 @@ class Session:
         self.warnings.extend(report.warnings)
         return notes
 
+    def interview_facts(self) -> list[Facts]:
+        """What the reports read of every readable interview note, by path."""
+        ctx = self.context()
+        return [facts_of(note, ctx) for note in self.interview_notes()]
+
 
 # --------------------------------------------------------------------------------------------
 # check
@@ -122,16 +127,16 @@ def followups_for(
     session: Session, horizon_days: int | None = None, include_all: bool = False
 ) -> FollowUpReport:
     days = session.config.horizon_days if horizon_days is None else horizon_days
-    notes = session.interview_notes()
-    return followups_report(notes, session.context(), session.as_of, days, include_all)
+    facts = session.interview_facts()
+    return followups_report(facts, session.context(), session.as_of, days, include_all)
 
 
-def index_of(notes: list[Note], ctx: Context) -> IndexReport:
-    return index_rows(notes, ctx, all_followups(notes, ctx, ctx.as_of))
+def index_of(facts: Sequence[Facts], ctx: Context) -> IndexReport:
+    return index_rows(facts, ctx, all_followups(facts, ctx, ctx.as_of))
 
 
 def index_for(session: Session) -> IndexReport:
-    return index_of(session.interview_notes(), session.context())
+    return index_of(session.interview_facts(), session.context())
 
 
 def resolve_period(
@@ -155,13 +160,13 @@ def resolve_period(
         raise VaultToolsError(f"{exc}; give --week or --since and --until") from None
 
 
-def digest_of(notes: list[Note], ctx: Context, period: Period) -> Digest:
-    followups = followups_report(notes, ctx, ctx.as_of, HORIZON_DAYS)
-    return build_digest(notes, ctx, period, ctx.as_of, followups)
+def digest_of(facts: Sequence[Facts], ctx: Context, period: Period) -> Digest:
+    followups = followups_report(facts, ctx, ctx.as_of, HORIZON_DAYS)
+    return build_digest(facts, ctx, period, ctx.as_of, followups)
 
 
 def digest_for(session: Session, period: Period) -> Digest:
-    return digest_of(session.interview_notes(), session.context(), period)
+    return digest_of(session.interview_facts(), session.context(), period)
 
 
 def digest_note_path(session: Session, period: Period) -> str:

@@ -665,7 +665,7 @@ def watch(
         if not write_index or not state.index_due(batch):
             return  # only notes that are no interviews changed: the index says the same
         try:
-            report = index_of(state.notes, state.context(batch.as_of))
+            report = index_of(state.facts, state.context(batch.as_of))
             body = render_index.render_markdown(report)
             rel = state.config.index_path
             if write_note(state.root, rel, INDEX_META, body, only_if_changed=True):

@@ -1,5 +1,6 @@
 """The domain facts every rule and report needs: which notes are interviews, whose they
-are, their status, sections and what counts as written in them, contacts and thank-yous.
+are, their status, sections and what counts as written in them, contacts and thank-yous,
+and what a note says was learned (takeaways, what went well, what to improve).
 
 ``Context`` is what reading an interview note needs besides the note: the config, as-of,
 the time zone, the section names and the template's prompts. Nothing here prints.
@@ -10,20 +11,24 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from vault_tools.config import Config
 from vault_tools.dates import add_days, parse_date
 from vault_tools.files import is_under
 from vault_tools.note import (
+    MAX_YAML_DEPTH,
+    MAX_YAML_NODES,
+    Heading,
     Note,
     Section,
     Task,
     content_lines,
+    list_items,
     parse_note,
     person_key,
     person_name,
@@ -198,7 +203,16 @@ def is_interview(note: Note, config: Config) -> bool:
     return has_tag(fm, config.tag)
 
 
-def status_of(note: Note) -> str | None:
+class Properties(Protocol):
+    """What the front matter readers below need: a parsed ``Note``, or a note's ``Facts``."""
+
+    @property
+    def path(self) -> str: ...
+
+    def get(self, key: str) -> Any: ...
+
+
+def status_of(note: Properties) -> str | None:
     """The note's status, normalised (``Done`` -> ``done``); None when absent or not text."""
     value = note.get("status")
     return value.strip().lower() if isinstance(value, str) and value.strip() else None
@@ -214,21 +228,22 @@ def text_property(value: Any) -> str | None:
 
 
 # --------------------------------------------------------------------------------------------
-# People, contacts and thank-yous
+# People, contacts and thank-yous: of a note's front matter (a Note or its Facts), and of
+# its Follow-up tasks (its Facts)
 
 
-def person_of(note: Note) -> str | None:
+def person_of(note: Properties) -> str | None:
     """The person a note is about (``"[[People/Jane Doe|Jane]]"`` -> ``Jane Doe``)."""
     return person_name(note.get("person"))
 
 
-def contact_key(note: Note) -> str:
+def contact_key(note: Properties) -> str:
     """Groups the notes of one person; a note that names nobody is a group of its own."""
     person = person_of(note)
     return person_key(person) if person else f"\0{note.path}"
 
 
-def is_active(note: Note) -> bool:
+def is_active(note: Properties) -> bool:
     """Whether the note can make items: not declined, not cancelled."""
     return status_of(note) not in INACTIVE
 
@@ -243,11 +258,11 @@ def followup_tasks(note: Note, ctx: Context) -> list[Task]:
     return [task for task in note.tasks if any(a <= task.line <= b for a, b in ranges)]
 
 
-def date_of(note: Note, key: str, ctx: Context) -> dt.date | None:
+def date_of(note: Properties, key: str, ctx: Context) -> dt.date | None:
     return parse_date(note.get(key), ctx.tz)
 
 
-def interview_day(note: Note, ctx: Context) -> dt.date | None:
+def interview_day(note: Properties, ctx: Context) -> dt.date | None:
     """The calendar day of the interview in the vault's time zone."""
     return date_of(note, "date", ctx)
 
@@ -256,7 +271,7 @@ def mentions_thanks(task: Task) -> bool:
     return "thank" in task.text.casefold()
 
 
-def thank_you_due(note: Note, ctx: Context) -> dt.date | None:
+def thank_you_due(note: Properties, ctx: Context) -> dt.date | None:
     """When the thank-you for a done interview is due: the interview day plus the window
     rounded up to whole days; ``None`` when the note is not a dated done interview."""
     day = interview_day(note, ctx)
@@ -265,7 +280,7 @@ def thank_you_due(note: Note, ctx: Context) -> dt.date | None:
     return add_days(day, math.ceil(ctx.config.thank_you_hours / 24))
 
 
-def thank_you_shown(note: Note, ctx: Context) -> tuple[bool, dt.date | None]:
+def thank_you_shown(note: Facts, ctx: Context) -> tuple[bool, dt.date | None]:
     """Whether gratitude was shown, and on which day when the note says so.
 
     Shown by ``thank_you_sent``, or by a done Follow-up task mentioning "thank" (its
@@ -274,13 +289,13 @@ def thank_you_shown(note: Note, ctx: Context) -> tuple[bool, dt.date | None]:
     sent = date_of(note, "thank_you_sent", ctx)
     if sent is not None:
         return True, sent
-    for task in followup_tasks(note, ctx):
+    for task in note.tasks:
         if task.done and mentions_thanks(task):
             return True, parse_date(task.completed, ctx.tz)
     return False, None
 
 
-def note_contacts(note: Note, ctx: Context) -> list[dt.date]:
+def note_contacts(note: Facts, ctx: Context) -> list[dt.date]:
     """Days of contact a note records: a done interview's day, ``thank_you_sent``,
     ``last_contact``, and completion dates of done Follow-up tasks."""
     if not is_active(note):
@@ -291,13 +306,13 @@ def note_contacts(note: Note, ctx: Context) -> list[dt.date]:
     for key in ("thank_you_sent", "last_contact"):
         if (day := date_of(note, key, ctx)) is not None:
             days.append(day)
-    for task in followup_tasks(note, ctx):
+    for task in note.tasks:
         if task.done and (day := parse_date(task.completed, ctx.tz)) is not None:
             days.append(day)
     return days
 
 
-def last_contacts(notes: Iterable[Note], ctx: Context) -> dict[str, dt.date]:
+def last_contacts(notes: Iterable[Facts], ctx: Context) -> dict[str, dt.date]:
     """Each person's last contact (by ``contact_key``), over all their notes together."""
     latest: dict[str, dt.date] = {}
     for note in notes:
@@ -308,7 +323,405 @@ def last_contacts(notes: Iterable[Note], ctx: Context) -> dict[str, dt.date]:
     return latest
 
 
-def recency(note: Note, ctx: Context) -> tuple[dt.date, str]:
+def recency(note: Properties, ctx: Context) -> tuple[dt.date, str]:
     """Orders one person's notes, most recent last: by interview day, else request day."""
     day = interview_day(note, ctx) or date_of(note, "requested", ctx)
     return (day or dt.date.min, note.path)
+
+
+# --------------------------------------------------------------------------------------------
+# What a note says was learned: its takeaways, what went well and what to improve
+#
+# Only the user's own writing counts, as SPEC defines it for empty sections: HTML and ``%%``
+# comments, the template's prompts and sub-headings are left out.
+#
+# * Takeaways: the list items of the Takeaways section (aliases such as Learnings
+#   included), or its paragraphs when it holds no list.
+# * Reflection: its subsections are found by keywords in their headings: "well" is what
+#   went well; "improve", "better" or "differently" is what to improve (these win when a
+#   heading has both). Each subsection gives its items the same way as Takeaways.
+
+TAKEAWAYS_SECTION = "Takeaways"
+REFLECTION_SECTION = "Reflection"
+
+WENT_WELL = "went well"
+TO_IMPROVE = "to improve"
+
+_IMPROVE_WORDS = ("improve", "better", "differently")
+_WELL_WORDS = ("well",)
+
+
+@dataclass(frozen=True)
+class Reflection:
+    """The items of a note's Reflection, by subsection kind."""
+
+    went_well: tuple[str, ...] = ()
+    to_improve: tuple[str, ...] = ()
+
+
+def subsection_kind(heading_text: str) -> str | None:
+    """``WENT_WELL``, ``TO_IMPROVE`` or ``None`` for a Reflection subsection's heading."""
+    words = normalize_heading(heading_text)
+    if any(word in words for word in _IMPROVE_WORDS):
+        return TO_IMPROVE
+    if any(word in words for word in _WELL_WORDS):
+        return WENT_WELL
+    return None
+
+
+def written_items(note: Note, kept: Sequence[tuple[int, str]], first: int, last: int) -> list[str]:
+    """The items written in lines ``first..last``, from ``kept`` (a section's meaningful lines).
+
+    List items (marker and checkbox removed, wrapped continuation lines joined), or, when
+    the lines hold no list, each paragraph as one item. Code blocks are left out.
+    """
+    lines = [(n, text) for n, text in kept if first <= n <= last and n not in note.code_lines]
+    wanted = {n for n, _ in lines}
+    starts = {n: text for n, text in list_items(note, first, last) if n in wanted}
+    items: list[str] = []
+    previous: int | None = None
+    in_item = False
+    for number, text in lines:
+        continues = previous is not None and number == previous + 1
+        if number in starts:
+            items.append(starts[number])
+            in_item = True
+        elif continues and (in_item or not starts):
+            items[-1] = f"{items[-1]} {text.strip()}"
+        elif not starts:
+            items.append(text.strip())
+        else:
+            in_item = False  # text between list items that belongs to none of them
+        previous = number
+    return [" ".join(item.split()) for item in items if item.strip()]
+
+
+def _sections(note: Note, ctx: Context, name: str) -> list[Section]:
+    return [section for section in ctx.sections(note) if section.name == name]
+
+
+def takeaways(note: Note, ctx: Context) -> tuple[str, ...]:
+    """The note's takeaways, in order (every Takeaways section, if it has two)."""
+    found: list[str] = []
+    for section in _sections(note, ctx, TAKEAWAYS_SECTION):
+        kept = meaningful_lines(note, section, ctx)
+        found += written_items(note, kept, section.first_line, section.last_line)
+    return tuple(found)
+
+
+def _subsection_ranges(section: Section) -> list[tuple[Heading, int, int]]:
+    """Each top subsection (the shallowest heading level used) with its first and last line;
+    deeper headings belong to the subsection above them."""
+    if not section.subsections:
+        return []
+    level = min(h.level for h in section.subsections)
+    tops = [h for h in section.subsections if h.level == level]
+    ranges = []
+    for i, heading in enumerate(tops):
+        last = tops[i + 1].line - 1 if i + 1 < len(tops) else section.last_line
+        ranges.append((heading, heading.end_line + 1, last))
+    return ranges
+
+
+def reflection(note: Note, ctx: Context) -> Reflection:
+    """What went well and what to improve, from the Reflection's subsections."""
+    went_well: list[str] = []
+    to_improve: list[str] = []
+    for section in _sections(note, ctx, REFLECTION_SECTION):
+        kept = meaningful_lines(note, section, ctx)
+        for heading, first, last in _subsection_ranges(section):
+            kind = subsection_kind(heading.text)
+            if kind is None:
+                continue
+            bucket = went_well if kind == WENT_WELL else to_improve
+            bucket += written_items(note, kept, first, last)
+    return Reflection(tuple(went_well), tuple(to_improve))
+
+
+# --------------------------------------------------------------------------------------------
+# Preparation
+
+#: The sections a scheduled interview needs written before it is held.
+PREPARED_SECTIONS = ("Research", "Questions")
+
+
+def unprepared_sections(note: Note, ctx: Context) -> tuple[str, ...]:
+    """Of Research and Questions, those missing or empty (SPEC's meaning of empty)."""
+    found = [s for s in ctx.sections(note) if s.name in PREPARED_SECTIONS]
+    return tuple(
+        name
+        for name in PREPARED_SECTIONS
+        if not any(s.name == name and meaningful_lines(note, s, ctx) for s in found)
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Facts: what the reports read of one interview note, kept as data in the cache
+#
+# A report needs a few front matter values, the Follow-up tasks, which of Research and
+# Questions are unwritten, and what the note says was learned: not the whole parse. Facts
+# hold raw front matter values (dates are read with the vault's zone at report time), so
+# they depend on neither as-of nor the time zone; they do depend on the section names and
+# the templates' prompts (``facts_key``).
+
+#: The front matter keys the reports read.
+FACT_KEYS: tuple[str, ...] = (
+    "person",
+    "company",
+    "role",
+    "status",
+    "requested",
+    "date",
+    "thank_you_sent",
+    "last_contact",
+    "follow_up",
+    "keep_in_touch",
+)
+#: Bump when the shape or the meaning of ``Facts`` (or of their data) changes.
+FACTS_VERSION = 1
+
+_FACT_KEY_SET = frozenset(FACT_KEYS)
+#: Values a note's facts may hold, counted over all their front matter values (nested ones
+#: too), and how deep those may nest: the limits the YAML reader itself keeps to.
+MAX_FACT_NODES = MAX_YAML_NODES
+MAX_FACT_DEPTH = MAX_YAML_DEPTH
+#: What ``Facts.unprepared`` can be: a part of ``PREPARED_SECTIONS``, in its order.
+_UNPREPARED: frozenset[tuple[str, ...]] = frozenset(
+    {(), *((name,) for name in PREPARED_SECTIONS), PREPARED_SECTIONS}
+)
+_DATA_KEYS = frozenset(
+    {
+        "version",
+        "path",
+        "readable",
+        "values",
+        "key_lines",
+        "tasks",
+        "unprepared",
+        "takeaways",
+        "went_well",
+        "to_improve",
+    }
+)
+#: An int of at most this many bits has fewer digits than any int-digit limit allows (640).
+_SAFE_INT_BITS = 2000
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What the reports read of one interview note: kept as data in the cache.
+
+    ``values`` are the note's front matter values of ``FACT_KEYS`` that are present, as
+    parsed; ``key_lines`` the line of each of those keys; ``tasks`` the tasks inside its
+    Follow-up section(s); ``unprepared`` those of Research and Questions that are missing
+    or empty; ``takeaways``, ``went_well`` and ``to_improve`` what it says was learned.
+    """
+
+    path: str
+    readable: bool
+    values: Mapping[str, Any]
+    key_lines: Mapping[str, int]
+    tasks: tuple[Task, ...]
+    unprepared: tuple[str, ...]
+    takeaways: tuple[str, ...]
+    went_well: tuple[str, ...]
+    to_improve: tuple[str, ...]
+
+    def get(self, key: str) -> Any:
+        """The front matter value of ``key`` (one of ``FACT_KEYS``), ``None`` when absent."""
+        if key not in _FACT_KEY_SET:
+            # A report reading a key the facts do not keep would see None, silently.
+            raise KeyError(f"{key!r} is not one of FACT_KEYS")
+        return self.values.get(key)
+
+    def key_line(self, key: str) -> int:
+        """The line of ``key`` (one of ``FACT_KEYS``) in the note, 1 when it has none."""
+        if key not in _FACT_KEY_SET:
+            raise KeyError(f"{key!r} is not one of FACT_KEYS")
+        return self.key_lines.get(key, 1)
+
+    def to_data(self) -> dict[str, Any] | None:
+        """The facts as JSON-plain data (dicts with str keys, lists, str, int, float, bool,
+        None), for ``from_data``; ``None`` when a value cannot be written as JSON exactly
+        (a set, bytes, a tuple, a dict with a key that is not a string, an int too long for
+        ``str()``, a NaN or an infinity, nesting beyond ``MAX_FACT_DEPTH``...).
+
+        Strings are kept as they are: a front matter value may hold a lone surrogate
+        (YAML's ``"\\ud800"``), which JSON writes exactly only as an ``\\u`` escape.
+        """
+        try:
+            data = {
+                "version": FACTS_VERSION,
+                "path": self.path,
+                "readable": self.readable,
+                "values": _plain_values(self.values),
+                "key_lines": dict(self.key_lines),
+                "tasks": [[t.line, t.status, t.text, t.due, t.completed] for t in self.tasks],
+                "unprepared": list(self.unprepared),
+                "takeaways": list(self.takeaways),
+                "went_well": list(self.went_well),
+                "to_improve": list(self.to_improve),
+            }
+        except (_NotData, TypeError, ValueError, AttributeError):  # facts made by hand
+            return None
+        # The data is what ``from_data`` accepts and gives these facts back, or none.
+        return data if Facts.from_data(data) == self else None
+
+    @classmethod
+    def from_data(cls, data: object) -> Facts | None:
+        """Facts from data ``to_data`` made, read back from the cache; ``None`` for anything
+        else. Every field is checked for its exact type and shape (a vault's cache may come
+        from anyone); nothing in the data is called or executed, and this never raises."""
+        try:
+            return _facts_from_data(data)
+        except _NotData:
+            return None
+
+
+class _NotData(Exception):
+    """What data ``to_data`` cannot make or ``from_data`` does not accept."""
+
+
+def _plain_values(values: object) -> dict[str, Any]:
+    """Front matter values as JSON-plain data (containers copied); ``_NotData`` when some
+    value is not, or when they hold more than ``MAX_FACT_NODES`` values."""
+    if type(values) is not dict and not isinstance(values, Mapping):
+        raise _NotData
+    budget = [MAX_FACT_NODES]
+    return {_text(key): _plain(value, 1, budget) for key, value in values.items()}
+
+
+def _plain(value: object, depth: int, budget: list[int]) -> Any:
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise _NotData
+    if value is None or type(value) is str or type(value) is bool:
+        return value
+    if type(value) is int:
+        if value.bit_length() > _SAFE_INT_BITS:
+            try:
+                str(value)  # beyond the int-digit limit JSON can neither write nor read it
+            except ValueError:
+                raise _NotData from None
+        return value
+    if type(value) is float:
+        if not math.isfinite(value):
+            raise _NotData
+        return value
+    if depth >= MAX_FACT_DEPTH:
+        raise _NotData
+    if type(value) is list:
+        return [_plain(item, depth + 1, budget) for item in value]
+    if type(value) is dict:
+        return {_text(key): _plain(item, depth + 1, budget) for key, item in value.items()}
+    raise _NotData  # a set, bytes, a tuple, a date, any other object
+
+
+def _text(value: object) -> str:
+    if type(value) is not str:
+        raise _NotData
+    return value
+
+
+def _line(value: object) -> int:
+    if type(value) is not int or value < 1:
+        raise _NotData
+    return value
+
+
+def _optional_text(value: object) -> str | None:
+    return None if value is None else _text(value)
+
+
+def _texts(value: object) -> tuple[str, ...]:
+    if type(value) is not list:
+        raise _NotData
+    return tuple(_text(item) for item in value)
+
+
+def _task(value: object) -> Task:
+    if type(value) is not list or len(value) != 5:
+        raise _NotData
+    line, status, text, due, completed = value
+    if len(_text(status)) != 1:
+        raise _NotData  # the one character between a checkbox's brackets
+    return Task(_line(line), status, _text(text), _optional_text(due), _optional_text(completed))
+
+
+def _facts_from_data(data: object) -> Facts:
+    # Exact types first: a key or value of another type is never hashed, compared or called.
+    if type(data) is not dict or len(data) != len(_DATA_KEYS):
+        raise _NotData
+    if not all(type(key) is str and key in _DATA_KEYS for key in data):
+        raise _NotData
+    version = data["version"]
+    if type(version) is not int or version != FACTS_VERSION:
+        raise _NotData
+    readable = data["readable"]
+    if type(readable) is not bool:
+        raise _NotData
+    raw_values, raw_lines, raw_tasks = data["values"], data["key_lines"], data["tasks"]
+    if type(raw_values) is not dict or type(raw_lines) is not dict or type(raw_tasks) is not list:
+        raise _NotData
+    if not all(type(key) is str and key in _FACT_KEY_SET for key in raw_values):
+        raise _NotData
+    values = _plain_values(raw_values)
+    if not all(type(key) is str and key in values for key in raw_lines):
+        raise _NotData
+    key_lines = {key: _line(line) for key, line in raw_lines.items()}
+    unprepared = _texts(data["unprepared"])
+    if unprepared not in _UNPREPARED:
+        raise _NotData
+    facts = Facts(
+        path=_text(data["path"]),
+        readable=readable,
+        values=values,
+        key_lines=key_lines,
+        tasks=tuple(_task(task) for task in raw_tasks),
+        unprepared=unprepared,
+        takeaways=_texts(data["takeaways"]),
+        went_well=_texts(data["went_well"]),
+        to_improve=_texts(data["to_improve"]),
+    )
+    if not readable and facts != _unreadable_facts(facts.path):
+        raise _NotData  # an unreadable note has no facts but its path
+    return facts
+
+
+def _unreadable_facts(path: str) -> Facts:
+    return Facts(path, False, {}, {}, (), (), (), (), ())
+
+
+def facts_of(note: Note, ctx: Context) -> Facts:
+    """The facts of an interview note (``ctx``: config, section names, template prompts;
+    as-of and the time zone are not used)."""
+    if not note.readable:
+        return _unreadable_facts(note.path)
+    front = note.frontmatter or {}
+    values = {key: front[key] for key in FACT_KEYS if key in front}
+    thoughts = reflection(note, ctx)
+    return Facts(
+        path=note.path,
+        readable=True,
+        values=values,
+        key_lines={key: note.key_lines[key] for key in values if key in note.key_lines},
+        tasks=tuple(followup_tasks(note, ctx)),
+        unprepared=unprepared_sections(note, ctx),
+        takeaways=takeaways(note, ctx),
+        went_well=thoughts.went_well,
+        to_improve=thoughts.to_improve,
+    )
+
+
+def facts_key(ctx: Context) -> str:
+    """Fingerprint of what ``facts_of`` reads besides the note: the facts' version, the
+    section names (aliases) and the templates' texts (their prompts count as empty).
+
+    Not as-of, not the time zone, nor which notes are interviews: cached facts made under
+    another key are stale.
+    """
+    import hashlib
+    import json
+
+    text = json.dumps([FACTS_VERSION, sorted(ctx.section_lookup.items()), list(ctx.templates)])
+    return "f:" + hashlib.sha1(text.encode("utf-8")).hexdigest()

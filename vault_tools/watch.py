@@ -6,7 +6,8 @@ The only importer of watchdog. Three parts, none of which prints:
   and deleted note paths, decided by looking at the disk when the batch is due;
 - ``recheck`` lints one batch through the cache (a plain function, to time on its own);
 - ``Watch`` holds what a running watch knows between batches: the config, as-of, one rule
-  context, and (for ``--write-index``) the vault's interview notes, kept current.
+  context, and (for ``--write-index``) the facts of the vault's interview notes, kept
+  current.
 
 ``measure_latency`` times a save from the write to its findings, for the benchmark.
 """
@@ -34,8 +35,7 @@ from vault_tools.dates import today_in
 from vault_tools.diagnostics import LintResult
 from vault_tools.errors import VaultToolsError
 from vault_tools.files import is_under
-from vault_tools.interview import Context, make_context
-from vault_tools.note import Note
+from vault_tools.interview import Context, Facts, facts_of, make_context
 from vault_tools.store.cache import NoteCache
 from vault_tools.store.sync import check_vault, load_interview_notes
 from vault_tools.templates import TEMPLATE_NAME
@@ -415,7 +415,8 @@ class Watch:
     """What a running watch keeps between batches. Not thread-safe: one batch at a time.
 
     ``as_of`` fixed when given, else today in the vault's zone at each batch. With
-    ``keep_notes`` it keeps every interview note of the vault current (for the index).
+    ``keep_notes`` it keeps the facts of every interview note of the vault current (for the
+    index).
     """
 
     def __init__(
@@ -432,8 +433,8 @@ class Watch:
         self.fixed_as_of = as_of
         self.use_cache = use_cache
         self.keep_notes = keep_notes
-        self._notes: dict[str, Note] = {}
-        #: Goes up whenever the kept notes change, so the index is rebuilt only then.
+        self._facts: dict[str, Facts] = {}
+        #: Goes up whenever the kept facts change, so the index is rebuilt only then.
         self.notes_version = 0
         #: (notes version, as-of) the index note was last made of.
         self._index_made_of: tuple[int, dt.date] | None = None
@@ -457,9 +458,9 @@ class Watch:
         self._index_made_of = (self.notes_version, batch.as_of)
 
     @property
-    def notes(self) -> list[Note]:
-        """Every readable interview note, by path (with ``keep_notes``)."""
-        return [self._notes[p] for p in sorted(self._notes)]
+    def facts(self) -> list[Facts]:
+        """The facts of every readable interview note, by path (with ``keep_notes``)."""
+        return [self._facts[p] for p in sorted(self._facts)]
 
     def reload_config(self) -> Config:
         """Read ``.vault-tools.toml`` (and the template) again; a ``VaultToolsError`` leaves
@@ -488,7 +489,8 @@ class Watch:
                 self.root, self.config, listing, use_cache=self.use_cache
             )
             warnings.extend(w for w in loaded.warnings if w not in warnings)
-            self._notes = {note.path: note for note in notes}
+            ctx = self.context(as_of)
+            self._facts = {note.path: facts_of(note, ctx) for note in notes}
             self.notes_version += 1
         return BatchResult(
             when=_now(self.config),
@@ -516,16 +518,18 @@ class Watch:
             ctx=self.context(as_of),
         )
         if self.keep_notes:
-            self._update_notes(batch)
+            self._update_facts(batch)
         return batch
 
-    def _update_notes(self, batch: BatchResult) -> None:
-        dropped = [self._notes.pop(rel, None) for rel in (*batch.changed, *batch.removed)]
-        notes: list[Note] = []
+    def _update_facts(self, batch: BatchResult) -> None:
+        dropped = [self._facts.pop(rel, None) for rel in (*batch.changed, *batch.removed)]
+        kept = 0
         if batch.listing is not None and batch.listing.paths:
             notes, _ = load_interview_notes(
                 self.root, self.config, batch.listing, whole_vault=False, use_cache=self.use_cache
             )
-            self._notes.update((note.path, note) for note in notes)
-        if notes or any(note is not None for note in dropped):
+            ctx = self.context(batch.as_of)
+            self._facts.update((note.path, facts_of(note, ctx)) for note in notes)
+            kept = len(notes)
+        if kept or any(facts is not None for facts in dropped):
             self.notes_version += 1  # else only notes that are no interviews changed

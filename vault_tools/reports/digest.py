@@ -1,4 +1,4 @@
-"""The weekly reflection digest: interview notes and a period in, a ``Digest`` out.
+"""The weekly reflection digest: interview notes' facts and a period in, a ``Digest`` out.
 
 Pure: no printing, no click, no files. SPEC's "digest" section:
 
@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -27,14 +27,13 @@ from vault_tools.config import Config
 from vault_tools.dates import Period, When, add_days, parse_date, parse_when, week_period
 from vault_tools.interview import (
     Context,
+    Facts,
     person_of,
     status_of,
     text_property,
     thank_you_due,
     thank_you_shown,
 )
-from vault_tools.note import Note
-from vault_tools.reflection import reflection, takeaways
 from vault_tools.vocabulary import STATUSES
 
 if TYPE_CHECKING:  # the follow-ups report is made by its own module and handed in
@@ -197,35 +196,33 @@ class Digest:
 # Building it
 
 
-def held_when(note: Note, ctx: Context) -> When | None:
+def held_when(note: Facts, ctx: Context) -> When | None:
     """When a done interview was held; ``None`` for a note that is not a dated done one."""
     if status_of(note) != "done":
         return None
     return parse_when(note.get("date"), ctx.tz)
 
 
-def _held(note: Note, ctx: Context, when: When) -> HeldInterview:
-    thoughts = reflection(note, ctx)
+def _held(note: Facts, ctx: Context, when: When) -> HeldInterview:
     return HeldInterview(
         path=note.path,
         person=person_of(note) or "",
         company=text_property(note.get("company")),
         role=text_property(note.get("role")),
         when=when,
-        takeaways=takeaways(note, ctx),
-        went_well=thoughts.went_well,
-        to_improve=thoughts.to_improve,
+        takeaways=note.takeaways,
+        went_well=note.went_well,
+        to_improve=note.to_improve,
     )
 
 
 def _recurring(
     interviews: Iterable[HeldInterview],
-    earlier: Iterable[tuple[When, Note]],
-    ctx: Context,
+    earlier: Iterable[tuple[When, Facts]],
 ) -> list[RecurringImprovement]:
     seen: dict[tuple[str, ...], list[str]] = {}
     for _, note in earlier:  # in date order
-        for text in reflection(note, ctx).to_improve:
+        for text in note.to_improve:
             key = improvement_key(text)
             if key and note.path not in seen.setdefault(key, []):
                 seen[key].append(note.path)
@@ -238,7 +235,7 @@ def _recurring(
     return found
 
 
-def _on_time(note: Note, ctx: Context) -> tuple[bool, bool]:
+def _on_time(note: Facts, ctx: Context) -> tuple[bool, bool]:
     """(a thank-you is due for the note, it was sent on or before its due day).
 
     A thank-you shown only by a done task without a completion date was sent on a day
@@ -251,7 +248,7 @@ def _on_time(note: Note, ctx: Context) -> tuple[bool, bool]:
     return True, bool(shown and day is not None and day <= due)
 
 
-def _pipeline(notes: Iterable[Note]) -> tuple[tuple[str, int], ...]:
+def _pipeline(notes: Iterable[Facts]) -> tuple[tuple[str, int], ...]:
     counts = dict.fromkeys(STATUSES, 0)
     other = 0
     for note in notes:
@@ -276,13 +273,13 @@ def _weeks(period: Period) -> list[Period]:
     return weeks
 
 
-def _sort_key(pair: tuple[When, Note]) -> tuple[dt.date, dt.time, str]:
+def _sort_key(pair: tuple[When, Facts]) -> tuple[dt.date, dt.time, str]:
     when, note = pair
     return (when.day, when.time or dt.time.min, note.path)
 
 
 def build_digest(
-    notes: Iterable[Note],
+    facts: Sequence[Facts],
     ctx: Context,
     period: Period,
     as_of: dt.date,
@@ -290,11 +287,11 @@ def build_digest(
 ) -> Digest:
     """The digest of ``period`` as of ``as_of``.
 
-    ``notes`` are the vault's interview notes; ``ctx`` supplies the config, the time zone,
-    section names and the template's prompts; ``followups`` is the follow-ups report of the
-    same notes with the digest's horizon (``HORIZON_DAYS``).
+    ``facts`` are the vault's interview notes' facts; ``ctx`` supplies the config and the
+    time zone; ``followups`` is the follow-ups report of the same notes with the digest's
+    horizon (``HORIZON_DAYS``).
     """
-    readable = [note for note in notes if note.readable]
+    readable = [note for note in facts if note.readable]
     dated = sorted(
         ((when, note) for note in readable if (when := held_when(note, ctx)) is not None),
         key=_sort_key,
@@ -327,7 +324,7 @@ def build_digest(
         as_of=as_of,
         stats=stats,
         interviews=interviews,
-        recurring=tuple(_recurring(interviews, earlier, ctx)),
+        recurring=tuple(_recurring(interviews, earlier)),
         followups=followups,
         pipeline=_pipeline(readable),
         weekly=weekly,

@@ -1,4 +1,5 @@
-"""Due follow-ups: interview notes and as-of in, a sorted list of things to do out.
+"""Due follow-ups: interview notes (their ``Facts``) and as-of in, a sorted list of things
+to do out.
 
 Pure: no printing, no click, no files. SPEC's "followups" section, kind by kind:
 
@@ -21,20 +22,19 @@ Declined and cancelled notes make no items and count for nothing.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from vault_tools.dates import NEVER, add_days, parse_cadence, parse_date
 from vault_tools.interview import (
     Context,
+    Facts,
     contact_key,
     date_of,
-    followup_tasks,
     interview_day,
     is_active,
     last_contacts,
-    meaningful_lines,
     mentions_thanks,
     person_of,
     recency,
@@ -42,13 +42,11 @@ from vault_tools.interview import (
     thank_you_due,
     thank_you_shown,
 )
-from vault_tools.note import Note, person_key
+from vault_tools.note import person_key
 
 #: Every kind, in SPEC's order (also the tie-break order of items due on the same day).
 KINDS = ("thank-you", "nudge", "prepare", "follow-up", "task", "keep-in-touch")
 _KIND_ORDER = {kind: i for i, kind in enumerate(KINDS)}
-
-PREPARED_SECTIONS = ("Research", "Questions")
 
 
 @dataclass(frozen=True)
@@ -127,7 +125,7 @@ class FollowUpReport:
 
 def _item(
     kind: str,
-    note: Note,
+    note: Facts,
     person: str,
     due: dt.date | None,
     title: str,
@@ -147,7 +145,7 @@ def _with(person: str) -> str:
     return f" with {person}" if person else ""
 
 
-def _thank_you(note: Note, ctx: Context, as_of: dt.date, person: str) -> list[FollowUp]:
+def _thank_you(note: Facts, ctx: Context, as_of: dt.date, person: str) -> list[FollowUp]:
     due = thank_you_due(note, ctx)
     if due is None or thank_you_shown(note, ctx)[0]:
         return []
@@ -155,7 +153,7 @@ def _thank_you(note: Note, ctx: Context, as_of: dt.date, person: str) -> list[Fo
     return [_item("thank-you", note, person, due, title, as_of, note.key_line("date"))]
 
 
-def _nudge(note: Note, ctx: Context, as_of: dt.date, person: str) -> list[FollowUp]:
+def _nudge(note: Facts, ctx: Context, as_of: dt.date, person: str) -> list[FollowUp]:
     requested = date_of(note, "requested", ctx)
     if status_of(note) != "requested" or requested is None:
         return []
@@ -166,21 +164,11 @@ def _nudge(note: Note, ctx: Context, as_of: dt.date, person: str) -> list[Follow
     return [_item("nudge", note, person, due, title, as_of, note.key_line("requested"))]
 
 
-def unprepared_sections(note: Note, ctx: Context) -> list[str]:
-    """Of Research and Questions, those missing or empty (SPEC's meaning of empty)."""
-    found = [s for s in ctx.sections(note) if s.name in PREPARED_SECTIONS]
-    return [
-        name
-        for name in PREPARED_SECTIONS
-        if not any(s.name == name and meaningful_lines(note, s, ctx) for s in found)
-    ]
-
-
-def _prepare(note: Note, ctx: Context, as_of: dt.date, person: str) -> list[FollowUp]:
+def _prepare(note: Facts, ctx: Context, as_of: dt.date, person: str) -> list[FollowUp]:
     day = interview_day(note, ctx)
     if status_of(note) != "scheduled" or day is None:
         return []
-    missing = unprepared_sections(note, ctx)
+    missing = note.unprepared
     if not missing:
         return []
     title = f"Prepare for the interview{_with(person)}: write the {' and '.join(missing)}"
@@ -188,7 +176,7 @@ def _prepare(note: Note, ctx: Context, as_of: dt.date, person: str) -> list[Foll
 
 
 def _follow_up(
-    note: Note, ctx: Context, as_of: dt.date, person: str, last: dt.date | None
+    note: Facts, ctx: Context, as_of: dt.date, person: str, last: dt.date | None
 ) -> list[FollowUp]:
     planned = date_of(note, "follow_up", ctx)
     if planned is None or (last is not None and planned <= last):
@@ -197,10 +185,10 @@ def _follow_up(
     return [_item("follow-up", note, person, planned, title, as_of, note.key_line("follow_up"))]
 
 
-def _tasks(note: Note, ctx: Context, as_of: dt.date, person: str) -> list[FollowUp]:
+def _tasks(note: Facts, ctx: Context, as_of: dt.date, person: str) -> list[FollowUp]:
     items: list[FollowUp] = []
     seen: dict[str, int] = {}
-    for task in followup_tasks(note, ctx):
+    for task in note.tasks:
         if not task.open or not task.text:
             continue
         if task.due is None and mentions_thanks(task):
@@ -218,13 +206,13 @@ def _tasks(note: Note, ctx: Context, as_of: dt.date, person: str) -> list[Follow
 
 
 def _keep_in_touch(
-    notes: Sequence[Note],
+    notes: Sequence[Facts],
     ctx: Context,
     as_of: dt.date,
     pending: set[str],
     contacts: dict[str, dt.date],
 ) -> list[FollowUp]:
-    people: dict[str, list[Note]] = {}
+    people: dict[str, list[Facts]] = {}
     for note in notes:
         if person_of(note):
             people.setdefault(contact_key(note), []).append(note)
@@ -260,13 +248,13 @@ def _keep_in_touch(
 # Reports
 
 
-def all_followups(notes: Iterable[Note], ctx: Context, as_of: dt.date) -> list[FollowUp]:
+def all_followups(facts: Sequence[Facts], ctx: Context, as_of: dt.date) -> list[FollowUp]:
     """Every follow-up item of the notes, whatever its due date, in report order.
 
-    ``notes`` are interview notes (``vault.interview_notes``); ``ctx`` supplies the config,
-    the time zone and section names; ``as_of`` is the report's today.
+    ``facts`` are the interview notes' facts (``Session.interview_facts``); ``ctx`` supplies
+    the config and the time zone; ``as_of`` is the report's today.
     """
-    active = [note for note in notes if note.readable and is_active(note)]
+    active = [note for note in facts if note.readable and is_active(note)]
     contacts = last_contacts(active, ctx)
     items: list[FollowUp] = []
     pending: set[str] = set()
@@ -286,7 +274,7 @@ def all_followups(notes: Iterable[Note], ctx: Context, as_of: dt.date) -> list[F
 
 
 def due_followups(
-    notes: Iterable[Note],
+    facts: Sequence[Facts],
     ctx: Context,
     as_of: dt.date,
     horizon_days: int,
@@ -297,18 +285,18 @@ def due_followups(
     until = add_days(as_of, horizon_days) or dt.date.max
     return [
         item
-        for item in all_followups(notes, ctx, as_of)
+        for item in all_followups(facts, ctx, as_of)
         if include_all or item.due is None or item.due <= until
     ]
 
 
 def followups_report(
-    notes: Iterable[Note],
+    facts: Sequence[Facts],
     ctx: Context,
     as_of: dt.date,
     horizon_days: int,
     include_all: bool = False,
 ) -> FollowUpReport:
     """``due_followups`` with what selected them, for the renderers."""
-    items = due_followups(notes, ctx, as_of, horizon_days, include_all)
+    items = due_followups(facts, ctx, as_of, horizon_days, include_all)
     return FollowUpReport(as_of, horizon_days, include_all, tuple(items))

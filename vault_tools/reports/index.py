@@ -1,25 +1,25 @@
 """The interview index: one row per interview note, with its next due follow-up.
 
-Pure: interview notes and their follow-up items in, an ``IndexReport`` out.
+Pure: interview notes' facts and their follow-up items in, an ``IndexReport`` out.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from vault_tools.dates import When, parse_date, parse_when
 from vault_tools.interview import (
     Context,
+    Facts,
     contact_key,
     last_contacts,
     person_of,
     status_of,
     text_property,
 )
-from vault_tools.note import Note
 
 if TYPE_CHECKING:  # follow-up items are made by their own report and handed in
     from vault_tools.reports.followups import FollowUp
@@ -93,13 +93,13 @@ class IndexReport:
         return {"version": 1, "notes": [row.to_json() for row in self.rows]}
 
 
-def index_rows(notes: Iterable[Note], ctx: Context, items: Iterable[FollowUp]) -> IndexReport:
+def index_rows(facts: Sequence[Facts], ctx: Context, items: Iterable[FollowUp]) -> IndexReport:
     """One row per interview note (declined and cancelled included), by path.
 
-    ``items``: every follow-up item of the notes, in report order (the first of a note is
-    its next due item).
+    ``facts``: the interview notes' facts; ``items``: every follow-up item of the notes, in
+    report order (the first of a note is its next due item).
     """
-    chosen = sorted((n for n in notes if n.readable), key=lambda n: n.path)
+    chosen = sorted((n for n in facts if n.readable), key=lambda n: n.path)
     contacts = last_contacts(chosen, ctx)
     next_due: dict[str, FollowUp] = {}
     for item in items:
