@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+
 from vault_tools.cli import cli
 
 GOLDEN = Path(__file__).parent / "golden"
