@@ -245,6 +245,32 @@ def test_two_processes_at_once_leave_a_readable_cache(root: Path) -> None:
     assert result.notes_checked == 32 and run.parsed == 0
 
 
+def test_reports_read_only_facts_when_nothing_changed(root: Path) -> None:
+    from vault_tools.store.sync import load_interview_facts
+
+    config = read_config(root)
+    first, run1 = load_interview_facts(root, config, AS_OF, list_notes(root, config))
+    again, run2 = load_interview_facts(root, config, AS_OF, list_notes(root, config))
+    assert [f.path for f in first] == ["Interviews/a.md", "Interviews/b.md"]
+    assert again == first
+    assert (run1.parsed, run2.parsed, run2.reused) == (3, 0, 3)
+    # ... and a check after a report reads nothing either: the report linted what it read.
+    _, run3 = check(root)
+    assert run3.parsed == 0
+
+
+def test_facts_follow_the_template(root: Path) -> None:
+    from vault_tools.store.sync import load_interview_facts
+
+    config = read_config(root)
+    load_interview_facts(root, config, AS_OF, list_notes(root, config))
+    template = root / "Templates" / "Interview.md"
+    template.parent.mkdir()
+    template.write_text("---\ntype: interview\n---\n## Research\nWho are they?\n")
+    _, run = load_interview_facts(root, config, AS_OF, list_notes(root, config))
+    assert run.parsed == 2  # the prompts count as empty: the interview notes' facts redone
+
+
 def test_reports_read_interview_notes_through_the_cache(root: Path) -> None:
     config = read_config(root)
     notes, run1 = load_interview_notes(root, config, list_notes(root, config))

@@ -17,13 +17,13 @@ from vault_tools.dates import Period, date_range, last_complete_week, today_in
 from vault_tools.diagnostics import LintResult
 from vault_tools.errors import VaultToolsError
 from vault_tools.files import write_generated
-from vault_tools.interview import Context, Facts, facts_of, is_generated, make_context
+from vault_tools.interview import Context, Facts, is_generated, make_context
 from vault_tools.note import Note, generated_note, parse_note
 from vault_tools.reports.digest import HORIZON_DAYS, Digest, build_digest, digest_path
 from vault_tools.reports.followups import FollowUpReport, all_followups, followups_report
 from vault_tools.reports.index import IndexReport, index_rows
 from vault_tools.rules import RULES_BY_CODE
-from vault_tools.store.sync import check_vault, load_interview_notes
+from vault_tools.store.sync import check_vault, load_interview_facts, load_interview_notes
 from vault_tools.vault import Listing, find_vault_root, list_notes, select_paths
 from vault_tools.vocabulary import GENERATED_BY
 
@@ -46,6 +46,7 @@ class Session:
     progress: Progress | None = None
     #: Messages for stderr (unreadable folders, cache trouble), in the order they arose.
     warnings: list[str] = field(default_factory=list)
+    _context: Context | None = field(default=None, repr=False)
 
     @classmethod
     def open(
@@ -61,7 +62,10 @@ class Session:
         return cls(root, config, as_of or today_in(config.tz), use_cache, progress)
 
     def context(self) -> Context:
-        return make_context(self.root, self.config, self.as_of)
+        """The rule and report context of this vault and as-of, made once."""
+        if self._context is None:
+            self._context = make_context(self.root, self.config, self.as_of)
+        return self._context
 
     def listing(self) -> Listing:
         listing = list_notes(self.root, self.config)
@@ -81,9 +85,19 @@ class Session:
         return notes
 
     def interview_facts(self) -> list[Facts]:
-        """What the reports read of every readable interview note, by path."""
-        ctx = self.context()
-        return [facts_of(note, ctx) for note in self.interview_notes()]
+        """What the reports read of every readable interview note, by path, through the
+        cache (which keeps them as data: a report with nothing changed reads no note)."""
+        facts, report = load_interview_facts(
+            self.root,
+            self.config,
+            self.as_of,
+            self.listing(),
+            use_cache=self.use_cache,
+            progress=self.progress,
+            ctx=self.context(),
+        )
+        self.warnings.extend(report.warnings)
+        return facts
 
 
 # --------------------------------------------------------------------------------------------

@@ -35,9 +35,9 @@ from vault_tools.dates import today_in
 from vault_tools.diagnostics import LintResult
 from vault_tools.errors import VaultToolsError
 from vault_tools.files import is_under
-from vault_tools.interview import Context, Facts, facts_of, make_context
+from vault_tools.interview import Context, Facts, make_context
 from vault_tools.store.cache import NoteCache
-from vault_tools.store.sync import check_vault, load_interview_notes
+from vault_tools.store.sync import check_vault, load_interview_facts
 from vault_tools.templates import TEMPLATE_NAME
 from vault_tools.vault import Listing, Stat, is_skipped, list_notes, stat_of
 
@@ -485,12 +485,16 @@ class Watch:
         )
         warnings = list(report.warnings)
         if self.keep_notes:
-            notes, loaded = load_interview_notes(
-                self.root, self.config, listing, use_cache=self.use_cache
+            facts, loaded = load_interview_facts(
+                self.root,
+                self.config,
+                as_of,
+                listing,
+                use_cache=self.use_cache,
+                ctx=self.context(as_of),
             )
             warnings.extend(w for w in loaded.warnings if w not in warnings)
-            ctx = self.context(as_of)
-            self._facts = {note.path: facts_of(note, ctx) for note in notes}
+            self._facts = {f.path: f for f in facts}
             self.notes_version += 1
         return BatchResult(
             when=_now(self.config),
@@ -525,11 +529,16 @@ class Watch:
         dropped = [self._facts.pop(rel, None) for rel in (*batch.changed, *batch.removed)]
         kept = 0
         if batch.listing is not None and batch.listing.paths:
-            notes, _ = load_interview_notes(
-                self.root, self.config, batch.listing, whole_vault=False, use_cache=self.use_cache
+            facts, _ = load_interview_facts(
+                self.root,
+                self.config,
+                batch.as_of,
+                batch.listing,
+                whole_vault=False,
+                use_cache=self.use_cache,
+                ctx=self.context(batch.as_of),
             )
-            ctx = self.context(batch.as_of)
-            self._facts.update((note.path, facts_of(note, ctx)) for note in notes)
-            kept = len(notes)
+            self._facts.update((f.path, f) for f in facts)
+            kept = len(facts)
         if kept or any(facts is not None for facts in dropped):
             self.notes_version += 1  # else only notes that are no interviews changed

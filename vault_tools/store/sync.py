@@ -3,8 +3,11 @@
 A run diffs the listed files (path and version) against the cache's rows, reads and parses
 only what changed or what the cache cannot answer (in worker processes when there are
 many), stores each result for the exact version of the file it came from, and drops rows
-of files that went. ``check_vault`` wants lint results; ``load_interview_notes`` wants the
-notes themselves. Nothing here prints: warnings are returned.
+of files that went. ``check_vault`` wants lint results, ``load_interview_facts`` the facts
+the reports read (kept as data in the cache), ``load_interview_notes`` the parses
+themselves (read every time: the cache holds no parse). A note read for any of them is
+linted and its facts taken, so the next command of either kind finds it ready. Nothing
+here prints: warnings are returned.
 """
 
 from __future__ import annotations
@@ -24,7 +27,15 @@ from typing import Any
 
 from vault_tools.config import Config
 from vault_tools.diagnostics import Diagnostic, LintResult
-from vault_tools.interview import Context, is_generated, is_interview, make_context
+from vault_tools.interview import (
+    Context,
+    Facts,
+    facts_key,
+    facts_of,
+    is_generated,
+    is_interview,
+    make_context,
+)
 from vault_tools.linter import lint_note
 from vault_tools.note import Note
 from vault_tools.store.cache import (
@@ -92,6 +103,11 @@ def _digest(*parts: object) -> str:
 def selection_key(config: Config) -> str:
     """Fingerprint of what decides which notes are interviews."""
     return "s:" + _digest(code_fingerprint(), config.folders, config.type, config.tag)
+
+
+def facts_key_of(ctx: Context) -> str:
+    """Fingerprint of everything an interview note's facts depend on besides the note."""
+    return "f:" + _digest(code_fingerprint(), facts_key(ctx))
 
 
 def lint_key(root: Path, config: Config, as_of: dt.date) -> str:
@@ -162,7 +178,8 @@ class Parsed:
 
     ``version``: the file's ``Stat`` as it was read, ``None`` when nothing may be stored for
     it (unreadable, or changed while read). ``lint``: diagnostic rows of an interview note
-    when linting. ``note``: the parse, when it was made in this process and wanted.
+    when linting. ``facts``: an interview note's facts. ``note``: the parse, when it was
+    made in this process and wanted.
     """
 
     path: str
@@ -171,6 +188,7 @@ class Parsed:
     lint: list[list[object]] | None
     unreadable: bool = False
     note: Note | None = None
+    facts: Facts | None = None
 
 
 def _parse_one(path: str, keep_note: bool) -> Parsed | None:
@@ -182,10 +200,13 @@ def _parse_one(path: str, keep_note: bool) -> Parsed | None:
     interview = is_interview(note, config) and not is_generated(note)
     ctx = _context()
     lint = None
+    facts = None
     if ctx is not None and interview:
         lint = [d.to_row() for d in lint_note(note, ctx)]
+        facts = facts_of(note, ctx)
     unreadable = any(code == "VT005" for code, *_ in note.problems)
-    return Parsed(path, version, interview, lint, unreadable, note if keep_note else None)
+    kept = note if keep_note else None
+    return Parsed(path, version, interview, lint, unreadable, kept, facts)
 
 
 def _parse_chunk(chunk: Sequence[str]) -> list[Parsed]:
@@ -288,13 +309,39 @@ def _lint_text(rows: list[list[object]]) -> str:
     return json.dumps(rows, ensure_ascii=False) if rows else "[]"
 
 
-def _entry(parsed: Parsed, select: str, full: str | None) -> Entry | None:
+def _entry(parsed: Parsed, select: str, full: str | None, fkey: str | None) -> Entry | None:
     if parsed.version is None or parsed.unreadable:
         return None
     if not parsed.interview:
         return Entry(parsed.path, parsed.version, select, False)
     lint = _lint_text(parsed.lint) if parsed.lint is not None and full is not None else None
-    return Entry(parsed.path, parsed.version, select, True, full if lint else None, lint)
+    facts = None
+    if parsed.facts is not None and fkey is not None:
+        data = parsed.facts.to_data()
+        # ASCII JSON: a lone surrogate (a YAML "\ud800", a non-UTF-8 path) stays exact.
+        facts = json.dumps(data) if data is not None else None
+    return Entry(
+        parsed.path,
+        parsed.version,
+        select,
+        True,
+        full if lint else None,
+        lint,
+        fkey if facts else None,
+        facts,
+    )
+
+
+def _stored_facts(path: str, key: object, text: object, fkey: str) -> Facts | None:
+    """Facts as the cache holds them, checked: None unless all of it is as we write it."""
+    if key != fkey or not isinstance(text, str) or len(text) > MAX_VALUE:
+        return None
+    try:
+        data = json.loads(text)
+    except (ValueError, RecursionError):
+        return None
+    found = Facts.from_data(data)
+    return found if found is not None and found.path == path else None
 
 
 def _fresh(row: Row | None, stat: Stat | None) -> bool:
@@ -450,6 +497,8 @@ def _from_snapshot(
         p for p, flag in zip(old_paths, snap.flags, strict=True) if flag and p not in changed
     } - removed
     select = selection_key(config)
+    ctx = ctx or make_context(root, config, as_of)
+    fkey = facts_key_of(ctx)
     batch: list[Entry] = []
     consistent = True
     for parsed in _parse_all(root, config, as_of, sorted(changed), progress, ctx):
@@ -460,7 +509,7 @@ def _from_snapshot(
             interviews.add(parsed.path)
             diagnostics.extend(Diagnostic.from_row(parsed.path, r) for r in parsed.lint or [])
         consistent &= _consistent(parsed, listing)
-        if (entry := _entry(parsed, select, full)) is not None:
+        if (entry := _entry(parsed, select, full, fkey)) is not None:
             batch.append(entry)
     report.reused = len(listing.paths) - len(changed)
     result = LintResult(max(checked, 0), tuple(sorted(diagnostics, key=Diagnostic.sort_key)))
@@ -537,6 +586,9 @@ def check_vault(
                 todo.append(path)
         batch: list[Entry] = []
         consistent = True
+        if todo:
+            ctx = ctx or make_context(root, config, as_of)
+        fkey = facts_key_of(ctx) if ctx is not None else None
         for parsed in _parse_all(root, config, as_of, todo, progress, ctx):
             report.parsed += 1
             if parsed.interview:
@@ -545,7 +597,7 @@ def check_vault(
                 report.linted += 1
                 diagnostics.extend(Diagnostic.from_row(parsed.path, r) for r in parsed.lint or [])
             consistent &= _consistent(parsed, listing)
-            if cache is not None and (entry := _entry(parsed, select, full)) is not None:
+            if cache is not None and (entry := _entry(parsed, select, full, fkey)) is not None:
                 batch.append(entry)
                 if len(batch) >= 5000:
                     cache.store(batch)
@@ -607,7 +659,7 @@ def load_interview_notes(
             row = rows.get(parsed.path)
             # An interview note's current row keeps its lint result; any other gets a row.
             keep = parsed.interview and _fresh(row, parsed.version)
-            if not keep and (entry := _entry(parsed, select, None)) is not None:
+            if not keep and (entry := _entry(parsed, select, None, None)) is not None:
                 batch.append(entry)
         if cache is not None:
             cache.store(batch)
@@ -615,6 +667,72 @@ def load_interview_notes(
                 cache.forget(set(rows) - set(listing.paths))
         ordered = [notes[p] for p in sorted(notes)]
         return [n for n in ordered if n.readable], report
+    finally:
+        if cache is not None:
+            report.warnings.extend(cache.warnings)
+            cache.close()
+
+
+def load_interview_facts(
+    root: Path,
+    config: Config,
+    as_of: dt.date,
+    listing: Listing,
+    *,
+    whole_vault: bool = True,
+    use_cache: bool = True,
+    progress: Progress | None = None,
+    ctx: Context | None = None,
+) -> tuple[list[Facts], RunReport]:
+    """The facts of every readable interview note of the listing, by path: from the cache
+    where it holds them for the file's version, else read (and linted, for ``as_of``).
+
+    ``whole_vault``: the listing is every note of the vault, and cached rows of files not
+    in it are dropped; otherwise only the listed rows are read and the rest is left alone.
+    """
+    report = RunReport()
+    cache = NoteCache.open(root, report.warnings) if use_cache else None
+    ctx = ctx or make_context(root, config, as_of)
+    select = selection_key(config)
+    full = lint_key(root, config, as_of)
+    fkey = facts_key_of(ctx)
+    try:
+        rows: dict[str, Row] = {}
+        if cache is not None:
+            rows = cache.rows(None if whole_vault else listing.paths)
+        todo: list[str] = []
+        wanted: list[str] = []
+        for path, stat in listing.entries():
+            row = rows.get(path)
+            if _fresh(row, stat) and row is not None and row.select_key == select:
+                if row.interview == 0:
+                    report.reused += 1
+                    continue
+                if row.interview == 1 and row.facts_key == fkey:
+                    wanted.append(path)
+                    continue
+            todo.append(path)
+        facts: dict[str, Facts] = {}
+        if cache is not None and wanted:
+            for path, key, text in cache.facts(wanted):
+                if isinstance(path, str) and (found := _stored_facts(path, key, text, fkey)):
+                    facts[path] = found
+            report.reused += len(facts)
+            todo = sorted([*todo, *(p for p in wanted if p not in facts)])
+        batch: list[Entry] = []
+        for parsed in _parse_all(root, config, as_of, todo, progress, ctx):
+            report.parsed += 1
+            if parsed.interview:
+                report.linted += 1
+                if parsed.facts is not None:
+                    facts[parsed.path] = parsed.facts
+            if cache is not None and (entry := _entry(parsed, select, full, fkey)) is not None:
+                batch.append(entry)
+        if cache is not None:
+            cache.store(batch)
+            if whole_vault:
+                cache.forget(set(rows) - set(listing.paths))
+        return [facts[p] for p in sorted(facts) if facts[p].readable], report
     finally:
         if cache is not None:
             report.warnings.extend(cache.warnings)
