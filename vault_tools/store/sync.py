@@ -6,8 +6,9 @@ many), stores each result for the exact version of the file it came from, and dr
 of files that went. ``check_vault`` wants lint results, ``load_interview_facts`` the facts
 the reports read (kept as data in the cache), ``load_interview_notes`` the parses
 themselves (read every time: the cache holds no parse). A note read for any of them is
-linted and its facts taken, so the next command of either kind finds it ready. Nothing
-here prints: warnings are returned.
+linted, and a report also takes its facts (a check does not: facts cost a cold check a
+quarter of its time), so a check after a report finds the notes ready. Nothing here
+prints: warnings are returned.
 """
 
 from __future__ import annotations
@@ -129,10 +130,11 @@ def _init_worker(
     config: Config,
     as_of: dt.date | None,
     ctx: Context | None = None,
+    with_facts: bool = True,
     parent: int | None = None,
 ) -> None:
     _WORKER.clear()
-    _WORKER.update(root=root, config=config, as_of=as_of, ctx=ctx)
+    _WORKER.update(root=root, config=config, as_of=as_of, ctx=ctx, with_facts=with_facts)
     if parent is not None:
         _die_with(parent)
 
@@ -203,7 +205,8 @@ def _parse_one(path: str, keep_note: bool) -> Parsed | None:
     facts = None
     if ctx is not None and interview:
         lint = [d.to_row() for d in lint_note(note, ctx)]
-        facts = facts_of(note, ctx)
+        if _WORKER["with_facts"]:
+            facts = facts_of(note, ctx)
     unreadable = any(code == "VT005" for code, *_ in note.problems)
     kept = note if keep_note else None
     return Parsed(path, version, interview, lint, unreadable, kept, facts)
@@ -228,16 +231,18 @@ def _parse_all(
     progress: Progress | None,
     ctx: Context | None = None,
     keep_notes: bool = False,
+    with_facts: bool = True,
 ) -> Iterator[Parsed]:
     """Parse ``todo``; results come in chunks, in order, as they are ready.
 
     Without ``as_of`` nothing is linted. ``ctx`` (made for this root, config and as-of) is
     used when parsing in this process; ``keep_notes`` asks for the parses too, which only
-    a run in this process gives (workers send back results, not notes).
+    a run in this process gives (workers send back results, not notes); ``with_facts``
+    for the interview notes' facts.
     """
     workers = min(_workers(), 4)
     if len(todo) < PARALLEL_MIN or workers < 2 or keep_notes:
-        _init_worker(root, config, as_of, ctx)
+        _init_worker(root, config, as_of, ctx, with_facts)
         for done, path in enumerate(todo, 1):
             parsed = _parse_one(path, keep_notes)
             if parsed is not None:
@@ -255,7 +260,7 @@ def _parse_all(
         max_workers=workers,
         mp_context=multiprocessing.get_context(method),
         initializer=_init_worker,
-        initargs=(root, config, as_of, None, os.getpid()),
+        initargs=(root, config, as_of, None, with_facts, os.getpid()),
     )
     try:
         done = 0
@@ -501,7 +506,7 @@ def _from_snapshot(
     fkey = facts_key_of(ctx)
     batch: list[Entry] = []
     consistent = True
-    for parsed in _parse_all(root, config, as_of, sorted(changed), progress, ctx):
+    for parsed in _parse_all(root, config, as_of, sorted(changed), progress, ctx, with_facts=False):
         report.parsed += 1
         if parsed.interview:
             checked += 1
@@ -589,7 +594,7 @@ def check_vault(
         if todo:
             ctx = ctx or make_context(root, config, as_of)
         fkey = facts_key_of(ctx) if ctx is not None else None
-        for parsed in _parse_all(root, config, as_of, todo, progress, ctx):
+        for parsed in _parse_all(root, config, as_of, todo, progress, ctx, with_facts=False):
             report.parsed += 1
             if parsed.interview:
                 checked += 1
@@ -652,7 +657,9 @@ def load_interview_notes(
             todo.append(path)
         notes: dict[str, Note] = {}
         batch: list[Entry] = []
-        for parsed in _parse_all(root, config, None, todo, progress, keep_notes=True):
+        for parsed in _parse_all(
+            root, config, None, todo, progress, keep_notes=True, with_facts=False
+        ):
             report.parsed += 1
             if parsed.interview and parsed.note is not None:
                 notes[parsed.path] = parsed.note
