@@ -32,6 +32,7 @@ import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
+from hypothesis.configuration import set_hypothesis_home_dir
 from hypothesis.stateful import (
     RuleBasedStateMachine,
     initialize,
@@ -217,7 +218,10 @@ class World:
 
     def pick_two(self) -> tuple[str, str] | None:
         notes = self.notes()
-        return tuple(self.rng.sample(notes, 2)) if len(notes) >= 2 else None  # type: ignore[return-value]
+        if len(notes) < 2:
+            return None
+        a, b = self.rng.sample(notes, 2)
+        return a, b
 
 
 #: Same-size rewrites (each way): what an edit that keeps the size can change.
@@ -582,18 +586,23 @@ def test_cached_runs_answer_as_no_cache_runs_stateful(
             steps = "\n".join(f"  {i}: {what}" for i, what in enumerate(self.world.done))
             assert not found, f"after:\n{steps}\n\n" + "\n\n".join(found)
 
-    run_state_machine_as_test(
-        CacheAgreesWithNoCache,
-        settings=settings(
-            max_examples=20,
-            stateful_step_count=12,
-            derandomize=True,
-            database=None,
-            deadline=None,
-            phases=(Phase.explicit, Phase.generate),
-            suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-        ),
-    )
+    # Hypothesis keeps a cache of its own even without a database: not in the repository.
+    set_hypothesis_home_dir(tmp_path / "hypothesis")
+    try:
+        run_state_machine_as_test(
+            CacheAgreesWithNoCache,
+            settings=settings(
+                max_examples=20,
+                stateful_step_count=12,
+                derandomize=True,
+                database=None,
+                deadline=None,
+                phases=(Phase.explicit, Phase.generate),
+                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+            ),
+        )
+    finally:
+        set_hypothesis_home_dir(None)  # back to Hypothesis's default for other tests
 
 
 def test_the_file_operations_do_what_they_say(tmp_path: Path) -> None:
