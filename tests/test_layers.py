@@ -45,15 +45,15 @@ FLOORS: dict[str, int] = {
     "vault_tools.app": 12,
     "vault_tools.scaffold": 12,
     "vault_tools.watch": 13,
-    "vault_tools.render": 14,
-    "vault_tools.render.markdown": 14,
+    "vault_tools.render": 14,  # the output boundary: how paths and note text are shown
+    "vault_tools.render.markdown": 15,
     "vault_tools.render.check": 15,
-    "vault_tools.render.followups": 15,
-    "vault_tools.render.index": 15,
+    "vault_tools.render.followups": 16,
+    "vault_tools.render.index": 16,
     "vault_tools.render.watch": 16,
-    "vault_tools.render.digest": 16,
-    "vault_tools.cli": 17,
-    "vault_tools.__main__": 18,
+    "vault_tools.render.digest": 17,
+    "vault_tools.cli": 18,
+    "vault_tools.__main__": 19,
 }
 
 

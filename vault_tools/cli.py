@@ -20,6 +20,7 @@ import click
 
 from vault_tools import __version__
 from vault_tools.errors import VaultToolsError
+from vault_tools.render import printable
 
 if TYPE_CHECKING:
     from vault_tools.app import Session
@@ -118,7 +119,7 @@ def user_errors(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except VaultToolsError as exc:
-            click.echo(f"vault-tools: error: {exc}", err=True)
+            say(f"vault-tools: error: {exc}")
             sys.exit(exc.exit_code)
 
     return wrapper  # type: ignore[return-value]
@@ -133,8 +134,14 @@ def cache_option(func: F) -> F:
     )(func)
 
 
+def say(message: str) -> None:
+    """A line on stderr. It may name files and quote notes, so it is escaped as every
+    output is (``render.printable``): a name that is not UTF-8 shows as ``caf\\xe9.md``."""
+    click.echo(printable(message), err=True)
+
+
 def warn(message: str) -> None:
-    click.echo(f"vault-tools: warning: {message}", err=True)
+    say(f"vault-tools: warning: {message}")
 
 
 class Progress:
@@ -170,12 +177,10 @@ def open_session(vault: Path | None, as_of: dt.date | None, use_cache: bool = Tr
 
 def finish(session: Session) -> None:
     """Close the progress bar and print what the run had to say on stderr."""
-    from vault_tools.render import printable
-
     if isinstance(session.progress, Progress):
         session.progress.close()
     for message in session.warnings:
-        warn(printable(message))
+        warn(message)
     session.warnings.clear()
 
 
@@ -288,7 +293,6 @@ def init(vault: Path | None, as_of: dt.date | None) -> None:
     Example:
       vault-tools init --vault ~/Notes
     """
-    from vault_tools.render import printable
     from vault_tools.scaffold import init_vault
 
     if vault is not None and not vault.exists():
@@ -333,7 +337,6 @@ def new(
     Example:
       vault-tools new "Jane Doe" --company "Acme Corp" --date 2026-12-02T15:00
     """
-    from vault_tools.render import printable
     from vault_tools.scaffold import NewNote, create_note
 
     session = open_session(vault, as_of)
@@ -423,7 +426,7 @@ def followups(
             session.root, session.config.followups_path, meta, render.render_markdown(report)
         )
         if not (quiet and not report.items):
-            click.echo(f"wrote {session.config.followups_path}", err=True)
+            say(f"wrote {session.config.followups_path}")
         return
     if quiet and not report.items:
         return
@@ -432,7 +435,7 @@ def followups(
     elif output_format == "md":
         output = generated_text(followups_meta(session.as_of), render.render_markdown(report))
     elif output_format == "json":
-        output = render.render_json(report)
+        output = render.render_json(report, ascii_only=not stdout_holds_utf8())
     else:
         output = render.render_ics(report)
     click.echo(output, nl=False)
@@ -480,12 +483,12 @@ def index(
         write_note(
             session.root, session.config.index_path, INDEX_META, render.render_markdown(report)
         )
-        click.echo(f"wrote {session.config.index_path}", err=True)
+        say(f"wrote {session.config.index_path}")
         return
     output = {
         "text": render.render_text,
         "md": lambda r: generated_text(INDEX_META, render.render_markdown(r)),
-        "json": render.render_json,
+        "json": lambda r: render.render_json(r, ascii_only=not stdout_holds_utf8()),
         "csv": render.render_csv,
     }[output_format](report)
     click.echo(output, nl=False)
@@ -571,10 +574,10 @@ def digest(
     if write:
         rel = digest_note_path(session, period)
         write_note(session.root, rel, meta, render.render_markdown(report))
-        click.echo(f"wrote {rel}", err=True)
+        say(f"wrote {rel}")
         return
     if output_format == "json":
-        output = render.render_json(report)
+        output = render.render_json(report, ascii_only=not stdout_holds_utf8())
     else:
         output = generated_text(meta, render.render_markdown(report))
     click.echo(output, nl=False)
@@ -637,7 +640,6 @@ def watch(
     from vault_tools.app import INDEX_META, index_of, write_note
     from vault_tools.render import check as render_check
     from vault_tools.render import index as render_index
-    from vault_tools.render import printable
     from vault_tools.render import watch as render
     from vault_tools.watch import BatchResult, VaultWatcher, Watch
 
@@ -653,9 +655,9 @@ def watch(
 
     def show(batch: BatchResult, *, starting: bool = False) -> None:
         for rel, reason in batch.unreadable:
-            warn(f"cannot read {printable(rel)}: {reason}")
+            warn(f"cannot read {rel}: {reason}")
         for message in batch.warnings:
-            warn(printable(message))
+            warn(message)
         if output_format == "json":
             click.echo(render.render_json(batch), nl=False)
         else:
@@ -669,12 +671,12 @@ def watch(
             body = render_index.render_markdown(report)
             rel = state.config.index_path
             if write_note(state.root, rel, INDEX_META, body, only_if_changed=True):
-                click.echo(f"wrote {rel}", err=True)
+                say(f"wrote {rel}")
             state.index_written(batch)
         except VaultToolsError as exc:
             if starting:
                 raise
-            click.echo(f"vault-tools: error: {exc}", err=True)
+            say(f"vault-tools: error: {exc}")
 
     def on_batch(changed: set[str], deleted: set[str]) -> None:
         with lock:
@@ -685,7 +687,7 @@ def watch(
             try:
                 state.reload_config()
             except VaultToolsError as exc:
-                click.echo(f"vault-tools: error: {exc}; going on with the previous one", err=True)
+                say(f"vault-tools: error: {exc}; going on with the previous one")
                 return state.config
             click.echo("settings changed: checking every note again", err=True)
             show(state.check_all())
@@ -704,7 +706,7 @@ def watch(
             finally:
                 progress.close()
             show(first, starting=True)
-        click.echo(f"watching {session.root} (Ctrl-C to stop)", err=True)
+        say(f"watching {session.root} (Ctrl-C to stop)")
         watcher.run_until(threading.Event())
     except KeyboardInterrupt:
         pass  # the way to stop: exit 0, quietly

@@ -1,13 +1,30 @@
-"""Renderers: data in, string out. Nothing here reads files or decides anything."""
+"""Renderers: data in, string out. Nothing here reads files or decides anything.
+
+This module is the output boundary: every path and every piece of text from a note passes
+through :func:`printable` (terminals, Markdown, CSV, calendars, stderr) or
+:func:`json_dumps` (JSON) on its way out, so no output can hold a byte a UTF-8 file cannot,
+a control character that moves a terminal's cursor, or a bidirectional control that makes
+text read differently from what it is (CVE-2021-42574, "Trojan Source").
+"""
 
 from __future__ import annotations
 
+import json
 import re
+from typing import Any
 
-# C0 and C1 controls, DEL, the Unicode line and paragraph separators, and surrogates:
-# a file name that is not UTF-8 reaches us with each undecodable byte as a lone surrogate
-# (Python's surrogateescape), which no terminal or UTF-8 file can hold.
-_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+#: Bidirectional embedding, override and isolate controls: U+202A-U+202E, U+2066-U+2069.
+BIDI_CONTROLS = "\u202a-\u202e\u2066-\u2069"
+
+# C0 and C1 controls, DEL, the Unicode line and paragraph separators, the bidirectional
+# controls, and surrogates: a file name that is not UTF-8 reaches us with each undecodable
+# byte as a lone surrogate (Python's surrogateescape), which no terminal or UTF-8 file can
+# hold.
+_UNPRINTABLE = re.compile(f"[\x00-\x1f\x7f-\x9f\u2028\u2029{BIDI_CONTROLS}\ud800-\udfff]")
+# The same, but line breaks and tabs kept: for formats that quote them (CSV).
+_UNPRINTABLE_IN_LINES = re.compile(
+    f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029{BIDI_CONTROLS}\ud800-\udfff]"
+)
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
@@ -21,17 +38,37 @@ def _escape(match: re.Match[str]) -> str:
     return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
 
 
-def printable(text: str) -> str:
-    """``text`` safe to print on one line: control characters and undecodable bytes of a
-    file name shown as escapes (``new\\nline.md``, ``caf\\xe9.md``), the rest unchanged."""
-    return _UNPRINTABLE.sub(_escape, text)
+def printable(text: str, *, keep_lines: bool = False) -> str:
+    """``text`` safe to show a person: control characters, bidirectional controls and the
+    undecodable bytes of a file name shown as escapes (``new\\nline.md``, ``caf\\xe9.md``,
+    ``evil\\u202egpj.md``), the rest unchanged. One line, unless ``keep_lines`` keeps line
+    breaks and tabs (for a format that quotes them, like CSV)."""
+    pattern = _UNPRINTABLE_IN_LINES if keep_lines else _UNPRINTABLE
+    return pattern.sub(_escape, text)
 
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
+def is_printable(text: str) -> bool:
+    """Whether :func:`printable` leaves ``text`` as it is."""
+    return _UNPRINTABLE.search(text) is None
+
+
+# What json.dumps(..., ensure_ascii=False) leaves raw but a reader should not get raw: lone
+# surrogates (not UTF-8 at all), C1 controls, U+2028/U+2029 (line breaks to JavaScript) and
+# the bidirectional controls. json.dumps writes no such character outside a string, so each
+# can become a \uXXXX escape in place.
+_JSON_ESCAPED = re.compile(f"[\x7f-\x9f\u2028\u2029{BIDI_CONTROLS}\ud800-\udfff]")
 
 
 def json_text(text: str) -> str:
-    """JSON text from ``json.dumps(..., ensure_ascii=False)`` made valid UTF-8: lone
-    surrogates (undecodable bytes of a file name) written as ``\\udcXX`` escapes, which
-    ``json.loads`` and ``os.fsencode`` turn back into the file's real name."""
-    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    """JSON text from ``json.dumps(..., ensure_ascii=False)`` made valid UTF-8 and safe to
+    show: lone surrogates (undecodable bytes of a file name) written as ``\\udcXX`` escapes,
+    which ``json.loads`` and ``os.fsencode`` turn back into the file's real name, and C1,
+    line-separator and bidirectional controls as ``\\uXXXX`` escapes. The value
+    ``json.loads`` reads is unchanged."""
+    return _JSON_ESCAPED.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def json_dumps(payload: Any, *, indent: int | None = 2, ascii_only: bool = False) -> str:
+    """``payload`` as JSON text that is valid UTF-8 (see :func:`json_text`); ``ascii_only``
+    escapes every non-ASCII character (for an output stream that cannot hold UTF-8)."""
+    return json_text(json.dumps(payload, indent=indent, ensure_ascii=ascii_only))

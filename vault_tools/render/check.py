@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import json
-
 from vault_tools.diagnostics import LintResult
-from vault_tools.render import json_text, printable
+from vault_tools.render import json_dumps, printable
 
 
 def render_text(result: LintResult) -> str:
@@ -25,7 +23,7 @@ def render_json(result: LintResult, ascii_only: bool = False) -> str:
         "diagnostics": [d.to_json() for d in result.diagnostics],
         "summary": {"error": result.count("error"), "warning": result.count("warning")},
     }
-    return json_text(json.dumps(payload, indent=2, ensure_ascii=ascii_only)) + "\n"
+    return json_dumps(payload, ascii_only=ascii_only) + "\n"
 
 
 def _escape_data(text: str) -> str:

@@ -8,9 +8,8 @@ only came with later Mermaid 11 releases, so the beta keyword reaches more reade
 
 from __future__ import annotations
 
-import json
-
 from vault_tools.dates import Period
+from vault_tools.render import json_dumps, printable
 from vault_tools.render.followups import groups, markdown_item
 from vault_tools.render.markdown import wikilink
 from vault_tools.reports.digest import Digest, HeldInterview
@@ -63,12 +62,12 @@ def _when(interview: HeldInterview) -> str:
 def _interview(interview: HeldInterview) -> list[str]:
     name = interview.person or interview.path.rsplit("/", 1)[-1].removesuffix(".md")
     facts = [wikilink(interview.path)]
-    facts += [fact for fact in (interview.company, interview.role) if fact]
+    facts += [printable(fact) for fact in (interview.company, interview.role) if fact]
     facts.append(_when(interview))
-    lines = ["", f"### {name}", "", " · ".join(facts), ""]
+    lines = ["", f"### {printable(name)}", "", " · ".join(facts), ""]
     if interview.takeaways:
         lines += ["Takeaways:", ""]
-        lines += [f"- {text}" for text in interview.takeaways]
+        lines += [f"- {printable(text)}" for text in interview.takeaways]
     else:
         lines.append("No takeaways written.")
     return lines
@@ -78,7 +77,7 @@ def _reflections(digest: Digest, which: str) -> list[str]:
     lines: list[str] = []
     for interview in digest.interviews:
         items = interview.went_well if which == "went_well" else interview.to_improve
-        lines += [f"- {text} · {wikilink(interview.path)}" for text in items]
+        lines += [f"- {printable(text)} · {wikilink(interview.path)}" for text in items]
     return lines or ["Nothing written."]
 
 
@@ -88,7 +87,7 @@ def _recurring(digest: Digest) -> list[str]:
     lines = ["Improvements that also came up in the four weeks before:", ""]
     for item in digest.recurring:
         earlier = ", ".join(wikilink(path) for path in item.seen_before_in)
-        lines.append(f"- {item.text} · {wikilink(item.path)} · also in {earlier}")
+        lines.append(f"- {printable(item.text)} · {wikilink(item.path)} · also in {earlier}")
     return lines
 
 
@@ -152,5 +151,5 @@ def render_markdown(digest: Digest) -> str:
     return "\n".join(lines) + "\n"
 
 
-def render_json(digest: Digest) -> str:
-    return json.dumps(digest.to_json(), indent=2, ensure_ascii=False) + "\n"
+def render_json(digest: Digest, ascii_only: bool = False) -> str:
+    return json_dumps(digest.to_json(), ascii_only=ascii_only) + "\n"

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 from collections.abc import Callable
 
 from vault_tools.note import person_key
+from vault_tools.render import json_dumps, printable
 from vault_tools.render.markdown import wikilink
 from vault_tools.reports.followups import FollowUp, FollowUpReport
 
@@ -67,8 +67,8 @@ def render_text(report: FollowUpReport, color: bool = False) -> str:
 
     if not report.items:
         return f"Nothing to follow up ({_scope(report)}).\n"
-    person_width = max(len(item.person) for item in report.items)
-    title_width = min(max(len(item.title) for item in report.items), TITLE_WIDTH)
+    person_width = max(len(printable(item.person)) for item in report.items)
+    title_width = min(max(len(printable(item.title)) for item in report.items), TITLE_WIDTH)
     lines = [f"Follow-ups {_scope(report)}"]
     colours = {"Overdue": "red", "Due soon": "yellow"}
     for heading, items in groups(report):
@@ -81,10 +81,10 @@ def render_text(report: FollowUpReport, color: bool = False) -> str:
                 when = style(when, fg="red")
             elif item.overdue_days == 0:
                 when = style(when, fg="yellow")
-            path = style(item.path, dim=True)
+            path = style(printable(item.path), dim=True)
             lines.append(
-                f"  {due}  {when}  {item.person.ljust(person_width)}  "
-                f"{item.title.ljust(title_width)}  {path}".rstrip()
+                f"  {due}  {when}  {printable(item.person).ljust(person_width)}  "
+                f"{printable(item.title).ljust(title_width)}  {path}".rstrip()
             )
     return "\n".join(lines) + "\n"
 
@@ -107,21 +107,23 @@ def render_markdown(report: FollowUpReport) -> str:
 def markdown_item(item: FollowUp) -> str:
     """One item as a Markdown list item: due day and how late, who, what, and a wikilink."""
     due = f"**{item.due}** ({when_text(item)})" if item.due else "No date"
-    who = f"{item.person} · " if item.person else ""
-    return f"- {due} · {who}{item.title} · {wikilink(item.path)}"
+    who = f"{printable(item.person)} · " if item.person else ""
+    return f"- {due} · {who}{printable(item.title)} · {wikilink(item.path)}"
 
 
-def render_json(report: FollowUpReport) -> str:
-    return json.dumps(report.to_json(), indent=2, ensure_ascii=False) + "\n"
+def render_json(report: FollowUpReport, ascii_only: bool = False) -> str:
+    return json_dumps(report.to_json(), ascii_only=ascii_only) + "\n"
 
 
 def uid(item: FollowUp) -> str:
     """A UID that stays the same while the item's kind, person and note (and, for a task,
-    its text) do, so a subscribed calendar updates the to-do instead of adding another."""
+    its text) do, so a subscribed calendar updates the to-do instead of adding another.
+
+    Hashed as the bytes on disk: a file name that is not UTF-8 keeps its own bytes."""
     parts = [item.kind, person_key(item.person), item.path]
     if item.key:
         parts.append(item.key)
-    digest = hashlib.sha1("|".join(parts).encode("utf-8")).hexdigest()
+    digest = hashlib.sha1("|".join(parts).encode("utf-8", "surrogateescape")).hexdigest()
     return f"{digest}@vault-tools"
 
 
@@ -147,8 +149,9 @@ def render_ics(report: FollowUpReport) -> str:
         todo.add("uid", uid(item))
         todo.add("dtstamp", stamp)
         todo.add("due", item.due)
-        todo.add("summary", item.title)
-        todo.add("description", f"{item.kind} · {item.person or 'no person'} · {item.path}")
+        todo.add("summary", printable(item.title))
+        who = printable(item.person) or "no person"
+        todo.add("description", f"{item.kind} · {who} · {printable(item.path)}")
         todo.add("categories", [item.kind])
         todo.add("status", "NEEDS-ACTION")
         calendar.add_component(todo)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 
+from vault_tools.render import json_dumps, printable
 from vault_tools.render.markdown import table_cell, wikilink
 from vault_tools.reports.index import COLUMNS, IndexReport, IndexRow
 
@@ -40,7 +40,8 @@ def _next_due(row: IndexRow, with_title: bool) -> str:
 
 
 def _cells(row: IndexRow, with_title: bool = True) -> list[str]:
-    """The row as a table shows it (one line per cell; the path comes last)."""
+    """The row as a table shows it, escaped (one line per cell; the path comes last, exact:
+    a newline in a file name shows as ``\\n``, where one in a value becomes a space)."""
     values = [
         row.date.isoformat().replace("T", " ") if row.date else "",
         row.status or "",
@@ -51,9 +52,8 @@ def _cells(row: IndexRow, with_title: bool = True) -> list[str]:
         row.thank_you_sent.isoformat() if row.thank_you_sent else "",
         row.last_contact.isoformat() if row.last_contact else "",
         _next_due(row, with_title),
-        row.path,
     ]
-    return [" ".join(value.split()) for value in values]
+    return [printable(" ".join(value.split())) for value in values] + [printable(row.path)]
 
 
 def render_text(report: IndexReport) -> str:
@@ -88,20 +88,20 @@ def render_markdown(report: IndexReport) -> str:
     return "\n".join(lines) + "\n"
 
 
-def render_json(report: IndexReport) -> str:
-    return json.dumps(report.to_json(), indent=2, ensure_ascii=False) + "\n"
+def render_json(report: IndexReport, ascii_only: bool = False) -> str:
+    return json_dumps(report.to_json(), ascii_only=ascii_only) + "\n"
 
 
 def render_csv(report: IndexReport) -> str:
-    """RFC 4180 CSV with a header row; values keep their commas, quotes and newlines."""
+    """RFC 4180 CSV with a header row; values keep their commas, quotes and newlines (the
+    CSV quotes them), other controls and a file name's undecodable bytes are escaped."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(CSV_COLUMNS)
     for row in report.rows:
         data = row.to_json()
         due = data.pop("next_due") or {}
-        writer.writerow(
-            [data[key] or "" for key in CSV_COLUMNS[: COLUMNS.index("next_due")]]
-            + [due.get("kind") or "", due.get("due") or "", due.get("title") or ""]
-        )
+        values = [data[key] or "" for key in CSV_COLUMNS[: COLUMNS.index("next_due")]]
+        values += [due.get("kind") or "", due.get("due") or "", due.get("title") or ""]
+        writer.writerow([printable(value, keep_lines=True) for value in values])
     return buffer.getvalue()

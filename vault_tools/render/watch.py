@@ -5,10 +5,10 @@ The findings themselves are printed as ``check`` prints them (``render.check.ren
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from vault_tools.render import json_dumps, printable
 from vault_tools.render.check import summary_line as check_summary
 
 if TYPE_CHECKING:
@@ -23,7 +23,7 @@ def _plural(count: int, word: str) -> str:
 
 
 def _names(paths: Sequence[str]) -> str:
-    shown = ", ".join(paths[:NAMED])
+    shown = ", ".join(printable(path) for path in paths[:NAMED])
     more = len(paths) - NAMED
     return f"{shown} and {more} more" if more > 0 else shown
 
@@ -63,4 +63,4 @@ def render_json(batch: BatchResult) -> str:
         "diagnostics": [d.to_json() for d in batch.result.diagnostics],
         "summary": {"error": batch.result.count("error"), "warning": batch.result.count("warning")},
     }
-    return json.dumps(payload, ensure_ascii=False) + "\n"
+    return json_dumps(payload, indent=None) + "\n"
