@@ -311,7 +311,7 @@ def _valid_rows(rows: object) -> bool:
 
 
 def _lint_text(rows: list[list[object]]) -> str:
-    return json.dumps(rows, ensure_ascii=False) if rows else "[]"
+    return json.dumps(rows) if rows else "[]"  # ASCII: messages may quote odd characters
 
 
 def _entry(parsed: Parsed, select: str, full: str | None, fkey: str | None) -> Entry | None:
@@ -375,7 +375,9 @@ def snapshot_key(listing: Listing, full: str) -> str | None:
 
 def _result_json(result: LintResult) -> str:
     rows = [[d.path, *d.to_row()] for d in result.diagnostics]
-    return json.dumps([result.notes_checked, rows], ensure_ascii=False)
+    # ASCII JSON: a path that is not UTF-8 (lone surrogates) stays exact, and sqlite can
+    # hold the text.
+    return json.dumps([result.notes_checked, rows])
 
 
 def _result_from_json(text: str) -> LintResult | None:
