@@ -6,6 +6,7 @@ import contextlib
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -48,23 +49,36 @@ def parse_when(value: object, tz: dt.tzinfo | None = None) -> When | None:
         return When(value)
     if not isinstance(value, str):
         return None
-    m = _DATE_RE.match(value.strip())
+    parts = _date_parts(value)
+    if parts is None:
+        return None
+    day, clock, offset = parts
+    if clock is None:
+        return When(day)
+    moment = dt.datetime.combine(day, clock, tzinfo=offset)
+    return _from_datetime(moment, tz)
+
+
+@lru_cache(maxsize=8192)
+def _date_parts(text: str) -> tuple[dt.date, dt.time | None, dt.timezone | None] | None:
+    """The day, clock time and offset a date text says (reports ask for the same texts
+    many times over); ``None`` when it is no date. Pure: the zone is applied by the caller."""
+    m = _DATE_RE.match(text.strip())
     if not m:
         return None
     try:
         day = dt.date.fromisoformat(m["date"])
         if m["time"] is None:
-            return When(day)
+            return day, None, None
         clock = dt.time.fromisoformat(_pad_fraction(m["time"]))
     except ValueError:
         return None
-    moment = dt.datetime.combine(day, clock)
+    offset = None
     if m["tz"]:
         offset = _parse_offset(m["tz"])
         if offset is None:
             return None
-        moment = moment.replace(tzinfo=offset)
-    return _from_datetime(moment, tz)
+    return day, clock, offset
 
 
 def parse_date(value: object, tz: dt.tzinfo | None = None) -> dt.date | None:

@@ -11,7 +11,7 @@ import bisect
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from vault_tools import PARSER_VERSION  # noqa: F401  (re-exported: the parser's version)
@@ -749,6 +749,12 @@ def person_name(value: Any) -> str | None:
         value = f"[[{inner}]]"
     if not isinstance(value, str):
         return None
+    return _person_in_text(value)
+
+
+@lru_cache(maxsize=8192)
+def _person_in_text(value: str) -> str | None:
+    # Reports ask for each note's person many times over: the answer is the text's alone.
     text = value.strip()
     m = _WIKILINK.match(text)
     if m:
