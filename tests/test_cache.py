@@ -259,6 +259,34 @@ def test_reports_read_only_facts_when_nothing_changed(root: Path) -> None:
     assert run3.parsed == 0
 
 
+def test_the_report_snapshot_is_used_only_for_the_listing_it_saw(root: Path) -> None:
+    from vault_tools.store.sync import load_interview_facts
+
+    config = read_config(root)
+
+    def facts() -> tuple[list[str], object]:
+        found, run = load_interview_facts(root, config, AS_OF, list_notes(root, config))
+        return [f"{f.path}:{f.status}" for f in found], run
+
+    first, _ = facts()
+    again, run = facts()
+    assert again == first and run.parsed == 0  # type: ignore[attr-defined]
+    # The same size, the mtime put back: the ctime tells the note changed.
+    path = root / "Interviews" / "b.md"
+    info = path.stat()
+    path.write_text(BROKEN.replace("waiting", "planned"))
+    os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns))
+    changed, run = facts()
+    assert "Interviews/b.md:planned" in changed and run.parsed == 1  # type: ignore[attr-defined]
+    # A row the snapshot counts on, gone (another run forgot it): read the note again.
+    db = sqlite3.connect(root / CACHE_DIR / CACHE_NAME)
+    db.execute("DELETE FROM files WHERE path = 'Interviews/a.md'")
+    db.commit()
+    db.close()
+    last, run = facts()
+    assert last == changed and run.parsed == 1  # type: ignore[attr-defined]
+
+
 def test_facts_follow_the_template(root: Path) -> None:
     from vault_tools.store.sync import load_interview_facts
 

@@ -49,7 +49,22 @@ def parse_when(value: object, tz: dt.tzinfo | None = None) -> When | None:
         return When(value)
     if not isinstance(value, str):
         return None
-    parts = _date_parts(value)
+    return _when_of_text(value, tz, _machine_zone() if tz is None else None)
+
+
+def _machine_zone() -> tuple[object, ...]:
+    """What the machine's zone is for this process (it changes with ``TZ`` and
+    ``time.tzset``, which sets these)."""
+    import time
+
+    return (time.tzname, time.timezone, time.altzone)
+
+
+@lru_cache(maxsize=16384)
+def _when_of_text(text: str, tz: dt.tzinfo | None, machine: object) -> When | None:
+    # Reports ask for the same notes' dates many times over. ``machine`` keys the answer to
+    # the machine's zone where the vault's zone is that one.
+    parts = _date_parts(text)
     if parts is None:
         return None
     day, clock, offset = parts

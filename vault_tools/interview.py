@@ -9,6 +9,7 @@ the time zone, the section names and the template's prompts. Nothing here prints
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -212,10 +213,15 @@ class Properties(Protocol):
     def get(self, key: str) -> Any: ...
 
 
+def _status(value: object) -> str | None:
+    return value.strip().lower() if isinstance(value, str) and value.strip() else None
+
+
 def status_of(note: Properties) -> str | None:
     """The note's status, normalised (``Done`` -> ``done``); None when absent or not text."""
-    value = note.get("status")
-    return value.strip().lower() if isinstance(value, str) and value.strip() else None
+    if type(note) is Facts:
+        return note.status  # worked out once: the reports ask many times over
+    return _status(note.get("status"))
 
 
 def text_property(value: Any) -> str | None:
@@ -234,6 +240,8 @@ def text_property(value: Any) -> str | None:
 
 def person_of(note: Properties) -> str | None:
     """The person a note is about (``"[[People/Jane Doe|Jane]]"`` -> ``Jane Doe``)."""
+    if type(note) is Facts:
+        return note.person
     return person_name(note.get("person"))
 
 
@@ -259,6 +267,9 @@ def followup_tasks(note: Note, ctx: Context) -> list[Task]:
 
 
 def date_of(note: Properties, key: str, ctx: Context) -> dt.date | None:
+    """The calendar day a date key says, in the vault's time zone."""
+    if type(note) is Facts:
+        return note.day(key, ctx.tz)
     return parse_date(note.get(key), ctx.tz)
 
 
@@ -534,6 +545,28 @@ class Facts:
             raise KeyError(f"{key!r} is not one of FACT_KEYS")
         return self.values.get(key)
 
+    @cached_property
+    def status(self) -> str | None:
+        """``status_of`` these facts, worked out once."""
+        return _status(self.values.get("status"))
+
+    @cached_property
+    def person(self) -> str | None:
+        """``person_of`` these facts, worked out once."""
+        return person_name(self.values.get("person"))
+
+    def day(self, key: str, tz: dt.tzinfo | None) -> dt.date | None:
+        """The calendar day the date key ``key`` says in ``tz``, worked out once per zone
+        (kept in the instance's dict, as ``cached_property`` does)."""
+        held = self.__dict__.get("_days")
+        if held is None or held[0] is not tz:
+            held = (tz, {})
+            self.__dict__["_days"] = held
+        days: dict[str, dt.date | None] = held[1]
+        if key not in days:
+            days[key] = parse_date(self.get(key), tz)
+        return days[key]
+
     def key_line(self, key: str) -> int:
         """The line of ``key`` (one of ``FACT_KEYS``) in the note, 1 when it has none."""
         if key not in _FACT_KEY_SET:
@@ -568,6 +601,20 @@ class Facts:
         return data if Facts.from_data(data) == self else None
 
     @classmethod
+    def from_json(cls, text: str) -> Facts | None:
+        """Facts from the JSON text of ``to_data``'s data (as the cache holds it); ``None``
+        for anything else. JSON makes only plain values, so their types need no second
+        look; NaN and infinities, which ``to_data`` never writes, are refused."""
+        try:
+            data = json.loads(text, parse_constant=_refuse_constant)
+        except (ValueError, RecursionError, _NotData):
+            return None
+        try:
+            return _facts_from_data(data, plain=True)
+        except _NotData:
+            return None
+
+    @classmethod
     def from_data(cls, data: object) -> Facts | None:
         """Facts from data ``to_data`` made, read back from the cache; ``None`` for anything
         else. Every field is checked for its exact type and shape (a vault's cache may come
@@ -580,6 +627,10 @@ class Facts:
 
 class _NotData(Exception):
     """What data ``to_data`` cannot make or ``from_data`` does not accept."""
+
+
+def _refuse_constant(name: str) -> object:
+    raise _NotData(name)
 
 
 def _plain_values(values: object) -> dict[str, Any]:
@@ -636,7 +687,10 @@ def _optional_text(value: object) -> str | None:
 def _texts(value: object) -> tuple[str, ...]:
     if type(value) is not list:
         raise _NotData
-    return tuple(_text(item) for item in value)
+    for item in value:
+        if type(item) is not str:
+            raise _NotData
+    return tuple(value)
 
 
 def _task(value: object) -> Task:
@@ -648,7 +702,9 @@ def _task(value: object) -> Task:
     return Task(_line(line), status, _text(text), _optional_text(due), _optional_text(completed))
 
 
-def _facts_from_data(data: object) -> Facts:
+def _facts_from_data(data: object, plain: bool = False) -> Facts:
+    """``plain``: the data came from ``json.loads``, which makes nothing but dicts with str
+    keys, lists, str, int, float, bool and None: values are not walked again."""
     # Exact types first: a key or value of another type is never hashed, compared or called.
     if type(data) is not dict or len(data) != len(_DATA_KEYS):
         raise _NotData
@@ -665,7 +721,7 @@ def _facts_from_data(data: object) -> Facts:
         raise _NotData
     if not all(type(key) is str and key in _FACT_KEY_SET for key in raw_values):
         raise _NotData
-    values = _plain_values(raw_values)
+    values = raw_values if plain else _plain_values(raw_values)
     if not all(type(key) is str and key in values for key in raw_lines):
         raise _NotData
     key_lines = {key: _line(line) for key, line in raw_lines.items()}

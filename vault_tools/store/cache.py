@@ -27,7 +27,7 @@ from typing import NamedTuple
 
 CACHE_DIR = ".vault-tools"
 CACHE_NAME = "cache.sqlite"
-SCHEMA = "3"
+SCHEMA = "4"
 #: A file modified this recently may change again within the same timestamp tick and keep
 #: its size ("racy" timestamps, as git calls them): such a row is re-checked next time.
 RACY_NS = 2_000_000_000
@@ -65,6 +65,11 @@ CREATE TABLE IF NOT EXISTS snapshot (
     columns BLOB NOT NULL,
     flags BLOB NOT NULL,
     result TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS report_snapshot (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    key TEXT NOT NULL,
+    paths BLOB NOT NULL
 );
 """
 
@@ -391,6 +396,31 @@ class NoteCache:
             return None
         return Snapshot(*found)
 
+    def report_snapshot(self) -> tuple[str, bytes] | None:
+        """(key, interview paths joined by NUL) of the last whole-vault report's listing."""
+        try:
+            found = self._db.execute(
+                "SELECT key, paths FROM report_snapshot WHERE id = 1"
+            ).fetchone()
+        except sqlite3.Error as exc:
+            self._trouble(exc)
+            return None
+        if found is None or not isinstance(found[0], str) or not isinstance(found[1], bytes):
+            return None
+        return found[0], found[1]
+
+    def interview_rows(self) -> list[tuple[object, ...]]:
+        """(path, mtime, ctime, size, ino, select_key, facts_key, facts) of every row
+        marked as an interview note, as stored."""
+        try:
+            return self._db.execute(
+                "SELECT path, mtime, ctime, size, ino, select_key, facts_key, facts "
+                "FROM files WHERE interview = 1"
+            ).fetchall()
+        except sqlite3.Error as exc:
+            self._trouble(exc)
+            return []
+
     # -- writing -------------------------------------------------------------------------
 
     def store(self, entries: Iterable[Entry]) -> None:
@@ -448,6 +478,17 @@ class NoteCache:
 
         self._write(save)
 
+    def save_report_snapshot(self, key: str | None, paths: bytes = b"") -> None:
+        """Remember which notes were the interviews of a whole-vault report's listing
+        (``None`` forgets it)."""
+
+        def save(db: sqlite3.Connection) -> None:
+            db.execute("DELETE FROM report_snapshot")
+            if key is not None:
+                db.execute("INSERT INTO report_snapshot VALUES (1, ?, ?)", (key, paths))
+
+        self._write(save)
+
     def _write(self, work: object) -> None:
         if self._broken:
             return
@@ -491,6 +532,7 @@ _COLUMNS = {
         "facts",
     ],
     "snapshot": ["id", "key", "lint_key", "paths", "columns", "flags", "result"],
+    "report_snapshot": ["id", "key", "paths"],
 }
 
 

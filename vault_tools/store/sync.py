@@ -341,11 +341,7 @@ def _stored_facts(path: str, key: object, text: object, fkey: str) -> Facts | No
     """Facts as the cache holds them, checked: None unless all of it is as we write it."""
     if key != fkey or not isinstance(text, str) or len(text) > MAX_VALUE:
         return None
-    try:
-        data = json.loads(text)
-    except (ValueError, RecursionError):
-        return None
-    found = Facts.from_data(data)
+    found = Facts.from_json(text)
     return found if found is not None and found.path == path else None
 
 
@@ -705,7 +701,13 @@ def load_interview_facts(
     select = selection_key(config)
     full = lint_key(root, config, as_of)
     fkey = facts_key_of(ctx)
+    listing_key = snapshot_key(listing, f"{select}\0{fkey}") if whole_vault else None
     try:
+        if cache is not None and listing_key is not None:
+            quick = _facts_from_snapshot(cache, listing, listing_key, select, fkey)
+            if quick is not None:
+                report.reused = len(listing.paths)
+                return quick, report
         rows: dict[str, Row] = {}
         if cache is not None:
             rows = cache.rows(None if whole_vault else listing.paths)
@@ -729,20 +731,52 @@ def load_interview_facts(
             report.reused += len(facts)
             todo = sorted([*todo, *(p for p in wanted if p not in facts)])
         batch: list[Entry] = []
+        consistent = True
         for parsed in _parse_all(root, config, as_of, todo, progress, ctx):
             report.parsed += 1
             if parsed.interview:
                 report.linted += 1
                 if parsed.facts is not None:
                     facts[parsed.path] = parsed.facts
-            if cache is not None and (entry := _entry(parsed, select, full, fkey)) is not None:
+            entry = _entry(parsed, select, full, fkey)
+            consistent &= _consistent(parsed, listing) and (
+                not parsed.interview or (entry is not None and entry.facts is not None)
+            )
+            if cache is not None and entry is not None:
                 batch.append(entry)
         if cache is not None:
             cache.store(batch)
             if whole_vault:
                 cache.forget(set(rows) - set(listing.paths))
+                paths = "\0".join(sorted(facts)).encode("utf-8", "surrogateescape")
+                cache.save_report_snapshot(listing_key if consistent else None, paths)
         return [facts[p] for p in sorted(facts) if facts[p].readable], report
     finally:
         if cache is not None:
             report.warnings.extend(cache.warnings)
             cache.close()
+
+
+def _facts_from_snapshot(
+    cache: NoteCache, listing: Listing, key: str, select: str, fkey: str
+) -> list[Facts] | None:
+    """Every interview note's facts when nothing changed since the last whole-vault report:
+    the listing is the one it saw, so only the rows marked as interviews are read (each
+    still checked against the listed version). None when the ordinary way is due."""
+    held = cache.report_snapshot()
+    if held is None or held[0] != key:
+        return None
+    wanted = set(held[1].decode("utf-8", "surrogateescape").split("\0")) if held[1] else set()
+    found: dict[str, Facts] = {}
+    for path, *version, select_key, stored_key, text in cache.interview_rows():
+        if not isinstance(path, str) or path not in wanted:
+            continue
+        if select_key != select or tuple(version) != listing.stats.get(path):
+            return None
+        facts = _stored_facts(path, stored_key, text, fkey)
+        if facts is None:
+            return None
+        found[path] = facts
+    if len(found) != len(wanted):
+        return None
+    return [found[p] for p in sorted(found) if found[p].readable]
