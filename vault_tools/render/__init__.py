@@ -71,4 +71,73 @@ def json_text(text: str) -> str:
 def json_dumps(payload: Any, *, indent: int | None = 2, ascii_only: bool = False) -> str:
     """``payload`` as JSON text that is valid UTF-8 (see :func:`json_text`); ``ascii_only``
     escapes every non-ASCII character (for an output stream that cannot hold UTF-8)."""
-    return json_text(json.dumps(payload, indent=indent, ensure_ascii=ascii_only))
+    if indent is None:
+        return json_text(json.dumps(payload, ensure_ascii=ascii_only))
+    return json_text(indented_json(payload, indent, ascii_only))
+
+
+def indented_json(payload: Any, indent: int = 2, ascii_only: bool = False) -> str:
+    """Exactly ``json.dumps(payload, indent=indent, ensure_ascii=ascii_only)`` for the
+    plain data reports make (dicts with str keys, lists, str, int, float, bool, None), at
+    several times its speed: the standard library indents in pure Python, one generator
+    per value; strings go through its C encoder here too. Anything else is handed to
+    ``json.dumps`` whole."""
+    from json import encoder
+
+    quote = encoder.encode_basestring_ascii if ascii_only else encoder.encode_basestring
+    out: list[str] = []
+    try:
+        _indent_into(out, payload, quote, " " * indent, "\n")
+    except _NotPlain:
+        return json.dumps(payload, indent=indent, ensure_ascii=ascii_only)
+    return "".join(out)
+
+
+class _NotPlain(Exception):
+    pass
+
+
+def _indent_into(out: list[str], value: Any, quote: Any, step: str, newline: str) -> None:
+    kind = type(value)
+    if kind is str:
+        out.append(quote(value))
+    elif value is None:
+        out.append("null")
+    elif value is True:
+        out.append("true")
+    elif value is False:
+        out.append("false")
+    elif kind is int:
+        out.append(int.__repr__(value))
+    elif kind is float:
+        out.append(json.dumps(value))  # repr, or NaN / Infinity as json writes them
+    elif kind is dict:
+        if not value:
+            out.append("{}")
+            return
+        inner = newline + step
+        out.append("{")
+        first = True
+        for key, item in value.items():
+            if type(key) is not str:
+                raise _NotPlain
+            out.append(inner if first else "," + inner)
+            first = False
+            out.append(quote(key))
+            out.append(": ")
+            _indent_into(out, item, quote, step, inner)
+        out.append(newline + "}")
+    elif kind is list or kind is tuple:
+        if not value:
+            out.append("[]")
+            return
+        inner = newline + step
+        out.append("[")
+        first = True
+        for item in value:
+            out.append(inner if first else "," + inner)
+            first = False
+            _indent_into(out, item, quote, step, inner)
+        out.append(newline + "]")
+    else:
+        raise _NotPlain
