@@ -182,6 +182,9 @@ def make_vault(work: Path, notes: int) -> Path:
     old = time.time() - 3600
     for path in root.rglob("*.md"):
         os.utime(path, (old, old))
+    # Setting the mtime sets the ctime to now, which the cache does not trust for 2 s
+    # either (as git's index): wait that out, as a user's vault has long done.
+    time.sleep(2.1)
     return root
 
 
@@ -433,16 +436,17 @@ def target_lines(results: dict[int, list[tuple[str, float | None, str]]]) -> lis
                     f"- {_verdict(took <= TARGET_50K_S)}: {label} ≤ {TARGET_50K_S:g} s "
                     f"at 50,000 notes: {took:.2f} s"
                 )
-        peaks = {n: _value(rows, f"peak memory, {label}") for n, rows in results.items()}
-        shown = " / ".join(
-            f"{peak:.0f} MB at {n:,}" if peak is not None else f"n/a at {n:,}"
-            for n, peak in peaks.items()
-        )
-        if all(peak is None for peak in peaks.values()):
-            lines.append(f"- not measured: peak memory of {label} (needs /proc)")
-        else:
-            ok = all(peak is not None and peak <= TARGET_MB for peak in peaks.values())
-            lines.append(f"- {_verdict(ok)}: {label} peak memory ≤ {TARGET_MB:g} MB: {shown}")
+        # The issue states the memory target beside the 10,000-note ones without a size:
+        # judged at each size measured, one line each, so neither hides the other.
+        for n, rows in results.items():
+            peak = _value(rows, f"peak memory, {label}")
+            if peak is None:
+                lines.append(f"- not measured: peak memory of {label} at {n:,} (needs /proc)")
+            else:
+                lines.append(
+                    f"- {_verdict(peak <= TARGET_MB)}: {label} peak memory ≤ {TARGET_MB:g} MB "
+                    f"at {n:,} notes: {peak:.0f} MB"
+                )
     if small is not None and _value(small, "(F2, for the ratios)") is not None:
         # Compared as shown (two decimals), like the README's figures they come from.
         warm = _value(small, WARM_CHECK)
