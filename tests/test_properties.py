@@ -44,6 +44,9 @@ for _name, _count in PROFILES.items():
     settings.register_profile(
         _name,
         max_examples=_count,
+        # In CI (``CI`` set, as .ci/run runs) the examples are the same on every run, so a
+        # submission passes or fails on its own merits; locally each run explores anew.
+        derandomize=bool(os.environ.get("CI")),
         deadline=None,  # big inputs and a first mistune import make timings noisy
         database=None,  # CI keeps nothing between runs; a failure prints its blob instead
         print_blob=True,
