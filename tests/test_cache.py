@@ -109,6 +109,26 @@ def test_a_row_stored_for_a_file_saved_just_now_is_read_again(
     assert again.parsed >= 1
 
 
+@pytest.mark.parametrize(
+    "planted",
+    [
+        '[1, [["Elsewhere/x.md", 1, 1, "VT103", "error", "a note this vault lacks"]]]',
+        '[1, [["Interviews/b.md", 1, 1, "VT999", "error", "a rule that does not exist"]]]',
+    ],
+)
+def test_a_stored_result_that_is_not_this_vaults_is_not_shown(root: Path, planted: str) -> None:
+    # Even with a key that matches (written by hand into one's own cache), findings of a
+    # file the listing lacks, or of a rule that does not exist, are not taken.
+    expected, _ = check(root)
+    db = sqlite3.connect(root / CACHE_DIR / CACHE_NAME)
+    db.execute("UPDATE snapshot SET result = ?", (planted,))
+    db.execute("UPDATE files SET lint = ? WHERE path = 'Interviews/b.md'", (planted,))
+    db.commit()
+    db.close()
+    result, _ = check(root)
+    assert result == expected
+
+
 def test_deleted_notes_are_dropped(root: Path) -> None:
     check(root)
     (root / "Interviews" / "b.md").unlink()

@@ -39,6 +39,7 @@ from vault_tools.interview import (
 )
 from vault_tools.linter import lint_note
 from vault_tools.note import Note
+from vault_tools.rules import RULES_BY_CODE
 from vault_tools.store.cache import (
     MAX_VALUE,
     Entry,
@@ -302,7 +303,7 @@ def _valid_rows(rows: object) -> bool:
             and type(row[1]) is int
             and row[0] >= 1
             and row[1] >= 1
-            and isinstance(row[2], str)
+            and row[2] in RULES_BY_CODE
             and row[3] in ("error", "warning")
             and isinstance(row[4], str)
         ):
@@ -485,12 +486,13 @@ def _from_snapshot(
     if snap.key == snapshot_key(listing, full):
         # Nothing changed since the last whole-vault check: not one note is read.
         result = _result_from_json(snap.result)
-        if result is not None:
-            report.reused = len(listing.paths)
+        if result is None or not _names_listed(result, listing):
+            return None
+        report.reused = len(listing.paths)
         return result
     diff = _snapshot_diff(snap, listing)
     old = _result_from_json(snap.result) if diff is not None else None
-    if diff is None or old is None:
+    if diff is None or old is None or not _names_listed(old, listing, diff[1]):
         return None
     changed, removed, lost = diff
     diagnostics = [d for d in old.diagnostics if d.path not in changed and d.path not in removed]
@@ -520,6 +522,13 @@ def _from_snapshot(
     cache.forget(removed)
     cache.save_snapshot(_make_snapshot(listing, full, interviews, result) if consistent else None)
     return result
+
+
+def _names_listed(result: LintResult, listing: Listing, removed: set[str] | None = None) -> bool:
+    """Every finding of a stored result is of a note the listing (or, for a patch, the
+    last one) has: a result that names other files is not this vault's."""
+    known = set(listing.paths) | (removed or set())
+    return all(d.path in known for d in result.diagnostics)
 
 
 def _consistent(parsed: Parsed, listing: Listing) -> bool:
