@@ -372,11 +372,13 @@ def recheck(
     *,
     use_cache: bool = True,
     ctx: Context | None = None,
+    with_facts: bool = False,
 ) -> BatchResult:
     """Lint the ``changed`` notes (vault-relative paths) and forget the ``deleted`` ones.
 
     Only the changed files are stat'ed and parsed; every other note stays as the cache has
-    it. A changed path that is gone by now counts as deleted.
+    it. A changed path that is gone by now counts as deleted. ``with_facts``: keep the
+    interview notes' facts in the cache too (for a watch that keeps the index).
     """
     started = time.perf_counter()
     stats: dict[str, Stat] = {}
@@ -390,7 +392,14 @@ def recheck(
     removed -= set(stats)
     listing = Listing(tuple(sorted(stats)), stats=stats)
     result, report = check_vault(
-        root, config, as_of, listing, whole_vault=False, use_cache=use_cache, ctx=ctx
+        root,
+        config,
+        as_of,
+        listing,
+        whole_vault=False,
+        use_cache=use_cache,
+        ctx=ctx,
+        with_facts=with_facts,
     )
     warnings = list(report.warnings)
     if removed and use_cache:
@@ -520,6 +529,7 @@ class Watch:
             deleted,
             use_cache=self.use_cache,
             ctx=self.context(as_of),
+            with_facts=self.keep_notes,  # the facts are then read back, not parsed again
         )
         if self.keep_notes:
             self._update_facts(batch)
