@@ -307,6 +307,17 @@ def test_the_report_snapshot_is_used_only_for_the_listing_it_saw(root: Path) -> 
     assert last == changed and run.parsed == 1  # type: ignore[attr-defined]
 
 
+def test_a_check_for_another_day_keeps_the_facts_a_report_stored(root: Path) -> None:
+    from vault_tools.store.sync import load_interview_facts
+
+    config = read_config(root)
+    load_interview_facts(root, config, AS_OF, list_notes(root, config))
+    _, relint = check(root, as_of=dt.date(2026, 11, 28))  # the next morning's check
+    assert relint.parsed == 2
+    _, run = load_interview_facts(root, config, dt.date(2026, 11, 28), list_notes(root, config))
+    assert run.parsed == 0  # the check stored its results beside the facts, not over them
+
+
 def test_facts_follow_the_template(root: Path) -> None:
     from vault_tools.store.sync import load_interview_facts
 

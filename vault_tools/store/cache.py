@@ -426,8 +426,10 @@ class NoteCache:
     def store(self, entries: Iterable[Entry]) -> None:
         """Insert or replace rows, each for the version of the file it was computed from.
 
-        A version whose times are too recent to trust is stored as one that never matches,
-        so the file is read again next time.
+        A row for the same version and selection keeps the lint result or facts that the
+        entry does not bring (a check stores no facts; it must not drop a report's). A
+        version whose times are too recent to trust is stored as one that never matches, so
+        the file is read again next time.
         """
         if self._broken:
             return
@@ -456,11 +458,7 @@ class NoteCache:
             )
         if not values:
             return
-        self._write(
-            lambda db: db.executemany(
-                "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", values
-            )
-        )
+        self._write(lambda db: db.executemany(_UPSERT, values))
 
     def forget(self, paths: Iterable[str]) -> None:
         """Drop rows of files that no longer exist."""
@@ -515,6 +513,32 @@ def _schema_of(db: sqlite3.Connection) -> object:
         return None
     return found[0] if found else None
 
+
+# The same version (and selection) as the row already there: what the entry leaves out,
+# the row keeps. A racy row (mtime -1) matches no version on disk, so keeping is harmless.
+_SAME = (
+    "files.mtime = excluded.mtime AND files.ctime = excluded.ctime AND "
+    "files.size = excluded.size AND files.ino = excluded.ino AND "
+    "files.select_key = excluded.select_key AND files.interview = excluded.interview"
+)
+_UPSERT = f"""
+INSERT INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (path) DO UPDATE SET
+    lint_key = CASE WHEN excluded.lint_key IS NULL AND {_SAME}
+                    THEN files.lint_key ELSE excluded.lint_key END,
+    lint = CASE WHEN excluded.lint_key IS NULL AND {_SAME}
+                THEN files.lint ELSE excluded.lint END,
+    facts_key = CASE WHEN excluded.facts_key IS NULL AND {_SAME}
+                     THEN files.facts_key ELSE excluded.facts_key END,
+    facts = CASE WHEN excluded.facts_key IS NULL AND {_SAME}
+                 THEN files.facts ELSE excluded.facts END,
+    mtime = excluded.mtime,
+    ctime = excluded.ctime,
+    size = excluded.size,
+    ino = excluded.ino,
+    select_key = excluded.select_key,
+    interview = excluded.interview
+"""
 
 _COLUMNS = {
     "meta": ["key", "value"],

@@ -495,31 +495,22 @@ def _from_snapshot(
     if diff is None or old is None or not _names_listed(old, listing, diff[1]):
         return None
     changed, removed, lost = diff
-    diagnostics = [d for d in old.diagnostics if d.path not in changed and d.path not in removed]
-    checked = old.notes_checked - lost
     old_paths = snap.paths.decode("utf-8", "surrogateescape").split("\0") if snap.paths else []
     interviews = {
         p for p, flag in zip(old_paths, snap.flags, strict=True) if flag and p not in changed
     } - removed
-    select = selection_key(config)
-    ctx = ctx or make_context(root, config, as_of)
-    fkey = facts_key_of(ctx)
-    batch: list[Entry] = []
-    consistent = True
-    for parsed in _parse_all(root, config, as_of, sorted(changed), progress, ctx, with_facts=False):
-        report.parsed += 1
-        if parsed.interview:
-            checked += 1
-            report.linted += 1
-            interviews.add(parsed.path)
-            diagnostics.extend(Diagnostic.from_row(parsed.path, r) for r in parsed.lint or [])
-        consistent &= _consistent(parsed, listing)
-        if (entry := _entry(parsed, select, full, fkey)) is not None:
-            batch.append(entry)
-    report.reused = len(listing.paths) - len(changed)
-    result = LintResult(max(checked, 0), tuple(sorted(diagnostics, key=Diagnostic.sort_key)))
-    cache.store(batch)
+    # The changed files go through the ordinary pass, as a listing of their own.
+    subset = Listing(tuple(sorted(changed)), stats={p: stats[p] for p in changed})
+    found = _sync(
+        root, config, subset, cache, report, want="lint", as_of=as_of, ctx=ctx, progress=progress
+    )
+    kept = [d for d in old.diagnostics if d.path not in changed and d.path not in removed]
+    diagnostics = sorted([*kept, *found.diagnostics], key=Diagnostic.sort_key)
+    result = LintResult(max(old.notes_checked - lost + found.checked, 0), tuple(diagnostics))
+    report.reused += len(listing.paths) - len(changed)
     cache.forget(removed)
+    interviews |= found.interviews
+    consistent = found.consistent
     cache.save_snapshot(_make_snapshot(listing, full, interviews, result) if consistent else None)
     return result
 
@@ -540,6 +531,110 @@ def _consistent(parsed: Parsed, listing: Listing) -> bool:
         and parsed.version is not None
         and listing.stats.get(parsed.path) == parsed.version
     )
+
+
+# --------------------------------------------------------------------------------------------
+# The one sync pass
+
+
+@dataclass
+class _Pass:
+    """What one sync pass found of its listing's interview notes."""
+
+    checked: int = 0
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    interviews: set[str] = field(default_factory=set)
+    facts: dict[str, Facts] = field(default_factory=dict)
+    notes: dict[str, Note] = field(default_factory=dict)
+    #: Every result came from the listed version of its file (see ``_consistent``).
+    consistent: bool = True
+
+
+def _sync(
+    root: Path,
+    config: Config,
+    listing: Listing,
+    cache: NoteCache | None,
+    report: RunReport,
+    *,
+    want: str,
+    as_of: dt.date | None,
+    ctx: Context | None = None,
+    progress: Progress | None = None,
+    whole_vault: bool = False,
+    with_facts: bool = False,
+) -> _Pass:
+    """Diff the listing against the cache's rows, take what the cache holds for each file's
+    version, read and parse the rest (in workers when many), and store each result for the
+    version it was read from. ``want``: "lint" (results for ``as_of``), "facts" (what the
+    reports read) or "notes" (the parses themselves, which the cache never holds).
+
+    Every note read is linted when ``as_of`` is given, and its facts taken when facts are
+    wanted (``with_facts`` asks for them beside lint results); a stored row keeps what it
+    held for the same version (``NoteCache.store``). ``whole_vault``: the listing is every
+    note of the vault, so rows of files not in it are dropped.
+    """
+    select = selection_key(config)
+    full = lint_key(root, config, as_of) if as_of is not None else None
+    with_facts = with_facts or want == "facts"
+    if ctx is None and as_of is not None and with_facts:
+        ctx = make_context(root, config, as_of)
+    fkey = facts_key_of(ctx) if ctx is not None and with_facts else None
+    rows = cache.rows(None if whole_vault else listing.paths) if cache is not None else {}
+    found = _Pass()
+    todo: list[str] = []
+    stored: list[str] = []  # interview notes whose facts the cache should hold
+    for path, stat in listing.entries():
+        row = rows.get(path)
+        if row is None or not _fresh(row, stat) or row.select_key != select:
+            todo.append(path)
+        elif row.interview == 0:
+            report.reused += 1  # known to be no interview under this selection
+        elif row.interview != 1 or want == "notes":
+            todo.append(path)
+        elif want == "facts":
+            (stored if row.facts_key == fkey else todo).append(path)
+        elif row.lint_key == full and (lint := _diagnostic_rows(row.lint)) is not None:
+            report.reused += 1
+            found.checked += 1
+            found.interviews.add(path)
+            found.diagnostics.extend(Diagnostic.from_row(path, r) for r in lint)
+        else:
+            todo.append(path)  # linted for another day or config, or a damaged row
+    if stored and cache is not None and fkey is not None:
+        for path, key, text in cache.facts(stored):
+            if isinstance(path, str) and (facts := _stored_facts(path, key, text, fkey)):
+                found.facts[path] = facts
+                found.interviews.add(path)
+        report.reused += len(found.facts)
+        todo = sorted([*todo, *(p for p in stored if p not in found.facts)])
+    batch: list[Entry] = []
+    parsed_all = _parse_all(
+        root, config, as_of, todo, progress, ctx, keep_notes=want == "notes", with_facts=with_facts
+    )
+    for parsed in parsed_all:
+        report.parsed += 1
+        if parsed.interview:
+            found.interviews.add(parsed.path)
+            if parsed.lint is not None:
+                report.linted += 1
+                found.checked += 1
+                found.diagnostics.extend(Diagnostic.from_row(parsed.path, r) for r in parsed.lint)
+            if parsed.facts is not None:
+                found.facts[parsed.path] = parsed.facts
+            if parsed.note is not None:
+                found.notes[parsed.path] = parsed.note
+        found.consistent &= _consistent(parsed, listing)
+        if cache is not None and (entry := _entry(parsed, select, full, fkey)) is not None:
+            batch.append(entry)
+            if len(batch) >= 5000:
+                cache.store(batch)
+                batch = []
+    if cache is not None:
+        cache.store(batch)
+        if whole_vault:
+            cache.forget(set(rows) - set(listing.paths))
+    return found
 
 
 # --------------------------------------------------------------------------------------------
@@ -568,62 +663,30 @@ def check_vault(
     """
     report = RunReport()
     cache = NoteCache.open(root, report.warnings) if use_cache else None
-    select = selection_key(config)
     full = lint_key(root, config, as_of)
     try:
         if cache is not None and whole_vault:
             quick = _from_snapshot(root, config, as_of, listing, cache, full, report, progress, ctx)
             if quick is not None:
                 return quick, report
-        rows: dict[str, Row] = {}
-        if cache is not None:
-            rows = cache.rows(None if whole_vault else listing.paths)
-        interviews: set[str] = set()
-        diagnostics: list[Diagnostic] = []
-        checked = 0
-        todo: list[str] = []
-        for path, stat in listing.entries():
-            row = rows.get(path)
-            if not _fresh(row, stat) or row is None or row.select_key != select:
-                todo.append(path)
-            elif row.interview == 0:
-                report.reused += 1  # known not to be an interview under this config
-            elif row.interview == 1 and row.lint_key == full:
-                found = _diagnostic_rows(row.lint)
-                if found is None:
-                    todo.append(path)  # a damaged row: read the note again
-                    continue
-                report.reused += 1
-                checked += 1
-                interviews.add(path)
-                diagnostics.extend(Diagnostic.from_row(path, r) for r in found)
-            else:
-                todo.append(path)
-        batch: list[Entry] = []
-        consistent = True
-        if todo:
-            ctx = ctx or make_context(root, config, as_of)
-        fkey = facts_key_of(ctx) if ctx is not None else None
-        for parsed in _parse_all(root, config, as_of, todo, progress, ctx, with_facts=with_facts):
-            report.parsed += 1
-            if parsed.interview:
-                checked += 1
-                interviews.add(parsed.path)
-                report.linted += 1
-                diagnostics.extend(Diagnostic.from_row(parsed.path, r) for r in parsed.lint or [])
-            consistent &= _consistent(parsed, listing)
-            if cache is not None and (entry := _entry(parsed, select, full, fkey)) is not None:
-                batch.append(entry)
-                if len(batch) >= 5000:
-                    cache.store(batch)
-                    batch = []
-        result = LintResult(checked, tuple(sorted(diagnostics, key=Diagnostic.sort_key)))
-        if cache is not None:
-            cache.store(batch)
-            if whole_vault:
-                cache.forget(set(rows) - set(listing.paths))
-                snap = _make_snapshot(listing, full, interviews, result) if consistent else None
-                cache.save_snapshot(snap)
+        found = _sync(
+            root,
+            config,
+            listing,
+            cache,
+            report,
+            want="lint",
+            as_of=as_of,
+            ctx=ctx,
+            progress=progress,
+            whole_vault=whole_vault,
+            with_facts=with_facts,
+        )
+        diagnostics = tuple(sorted(found.diagnostics, key=Diagnostic.sort_key))
+        result = LintResult(found.checked, diagnostics)
+        if cache is not None and whole_vault:
+            snap = _make_snapshot(listing, full, found.interviews, result)
+            cache.save_snapshot(snap if found.consistent else None)
         return result, report
     finally:
         if cache is not None:
@@ -648,42 +711,20 @@ def load_interview_notes(
     """
     report = RunReport()
     cache = NoteCache.open(root, report.warnings) if use_cache else None
-    select = selection_key(config)
     try:
-        rows: dict[str, Row] = {}
-        if cache is not None:
-            rows = cache.rows(None if whole_vault else listing.paths)
-        todo: list[str] = []
-        for path, stat in listing.entries():
-            row = rows.get(path)
-            if (
-                _fresh(row, stat)
-                and row is not None
-                and row.select_key == select
-                and row.interview == 0
-            ):
-                report.reused += 1
-                continue
-            todo.append(path)
-        notes: dict[str, Note] = {}
-        batch: list[Entry] = []
-        for parsed in _parse_all(
-            root, config, None, todo, progress, keep_notes=True, with_facts=False
-        ):
-            report.parsed += 1
-            if parsed.interview and parsed.note is not None:
-                notes[parsed.path] = parsed.note
-            row = rows.get(parsed.path)
-            # An interview note's current row keeps its lint result; any other gets a row.
-            keep = parsed.interview and _fresh(row, parsed.version)
-            if not keep and (entry := _entry(parsed, select, None, None)) is not None:
-                batch.append(entry)
-        if cache is not None:
-            cache.store(batch)
-            if whole_vault:
-                cache.forget(set(rows) - set(listing.paths))
-        ordered = [notes[p] for p in sorted(notes)]
-        return [n for n in ordered if n.readable], report
+        found = _sync(
+            root,
+            config,
+            listing,
+            cache,
+            report,
+            want="notes",
+            as_of=None,
+            progress=progress,
+            whole_vault=whole_vault,
+        )
+        notes = [found.notes[p] for p in sorted(found.notes)]
+        return [n for n in notes if n.readable], report
     finally:
         if cache is not None:
             report.warnings.extend(cache.warnings)
@@ -710,9 +751,8 @@ def load_interview_facts(
     report = RunReport()
     cache = NoteCache.open(root, report.warnings) if use_cache else None
     ctx = ctx or make_context(root, config, as_of)
-    select = selection_key(config)
-    full = lint_key(root, config, as_of)
     fkey = facts_key_of(ctx)
+    select = selection_key(config)
     listing_key = snapshot_key(listing, f"{select}\0{fkey}") if whole_vault else None
     try:
         if cache is not None and listing_key is not None:
@@ -720,49 +760,22 @@ def load_interview_facts(
             if quick is not None:
                 report.reused = len(listing.paths)
                 return quick, report
-        rows: dict[str, Row] = {}
-        if cache is not None:
-            rows = cache.rows(None if whole_vault else listing.paths)
-        todo: list[str] = []
-        wanted: list[str] = []
-        for path, stat in listing.entries():
-            row = rows.get(path)
-            if _fresh(row, stat) and row is not None and row.select_key == select:
-                if row.interview == 0:
-                    report.reused += 1
-                    continue
-                if row.interview == 1 and row.facts_key == fkey:
-                    wanted.append(path)
-                    continue
-            todo.append(path)
-        facts: dict[str, Facts] = {}
-        if cache is not None and wanted:
-            for path, key, text in cache.facts(wanted):
-                if isinstance(path, str) and (found := _stored_facts(path, key, text, fkey)):
-                    facts[path] = found
-            report.reused += len(facts)
-            todo = sorted([*todo, *(p for p in wanted if p not in facts)])
-        batch: list[Entry] = []
-        consistent = True
-        for parsed in _parse_all(root, config, as_of, todo, progress, ctx):
-            report.parsed += 1
-            if parsed.interview:
-                report.linted += 1
-                if parsed.facts is not None:
-                    facts[parsed.path] = parsed.facts
-            entry = _entry(parsed, select, full, fkey)
-            consistent &= _consistent(parsed, listing) and (
-                not parsed.interview or (entry is not None and entry.facts is not None)
-            )
-            if cache is not None and entry is not None:
-                batch.append(entry)
-        if cache is not None:
-            cache.store(batch)
-            if whole_vault:
-                cache.forget(set(rows) - set(listing.paths))
-                paths = "\0".join(sorted(facts)).encode("utf-8", "surrogateescape")
-                cache.save_report_snapshot(listing_key if consistent else None, paths)
-        return [facts[p] for p in sorted(facts) if facts[p].readable], report
+        found = _sync(
+            root,
+            config,
+            listing,
+            cache,
+            report,
+            want="facts",
+            as_of=as_of,
+            ctx=ctx,
+            progress=progress,
+            whole_vault=whole_vault,
+        )
+        if cache is not None and whole_vault:
+            paths = "\0".join(sorted(found.facts)).encode("utf-8", "surrogateescape")
+            cache.save_report_snapshot(listing_key if found.consistent else None, paths)
+        return [found.facts[p] for p in sorted(found.facts) if found.facts[p].readable], report
     finally:
         if cache is not None:
             report.warnings.extend(cache.warnings)
