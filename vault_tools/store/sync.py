@@ -162,7 +162,8 @@ def _die_with(parent: int) -> None:
             os._exit(1)
 
         threading.Thread(target=watch, daemon=True).start()
-    # Ctrl-C or SIGTERM reach the whole process group: the parent shuts the pool down.
+    # Ctrl-C reaches the whole process group: the parent shuts the pool down, and the
+    # workers end with it.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
