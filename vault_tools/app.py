@@ -17,7 +17,7 @@ from vault_tools.dates import Period, date_range, last_complete_week, today_in
 from vault_tools.diagnostics import LintResult
 from vault_tools.errors import VaultToolsError
 from vault_tools.files import write_generated
-from vault_tools.interview import Context, Facts, is_generated, make_context
+from vault_tools.interview import Context, Facts, is_generated, last_contacts, make_context
 from vault_tools.note import Note, generated_note, parse_note
 from vault_tools.reports.digest import HORIZON_DAYS, Digest, build_digest, digest_path
 from vault_tools.reports.followups import FollowUpReport, all_followups, followups_report
@@ -146,7 +146,9 @@ def followups_for(
 
 
 def index_of(facts: Sequence[Facts], ctx: Context) -> IndexReport:
-    return index_rows(facts, ctx, all_followups(facts, ctx, ctx.as_of))
+    contacts = last_contacts(facts, ctx)  # worked out once, for the items and the rows
+    items = all_followups(facts, ctx, ctx.as_of, contacts)
+    return index_rows(facts, ctx, items, contacts)
 
 
 def index_for(session: Session) -> IndexReport:

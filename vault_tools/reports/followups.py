@@ -22,7 +22,7 @@ Declined and cancelled notes make no items and count for nothing.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -210,7 +210,7 @@ def _keep_in_touch(
     ctx: Context,
     as_of: dt.date,
     pending: set[str],
-    contacts: dict[str, dt.date],
+    contacts: Mapping[str, dt.date],
 ) -> list[FollowUp]:
     people: dict[str, list[Facts]] = {}
     for note in notes:
@@ -248,14 +248,21 @@ def _keep_in_touch(
 # Reports
 
 
-def all_followups(facts: Sequence[Facts], ctx: Context, as_of: dt.date) -> list[FollowUp]:
+def all_followups(
+    facts: Sequence[Facts],
+    ctx: Context,
+    as_of: dt.date,
+    contacts: Mapping[str, dt.date] | None = None,
+) -> list[FollowUp]:
     """Every follow-up item of the notes, whatever its due date, in report order.
 
     ``facts`` are the interview notes' facts (``Session.interview_facts``); ``ctx`` supplies
-    the config and the time zone; ``as_of`` is the report's today.
+    the config and the time zone; ``as_of`` is the report's today; ``contacts``: their
+    ``last_contacts``, when the caller has them already.
     """
     active = [note for note in facts if note.readable and is_active(note)]
-    contacts = last_contacts(active, ctx)
+    if contacts is None:
+        contacts = last_contacts(active, ctx)
     items: list[FollowUp] = []
     pending: set[str] = set()
     for note in active:

@@ -6,15 +6,16 @@ Pure: interview notes' facts and their follow-up items in, an ``IndexReport`` ou
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from vault_tools.dates import When, parse_date, parse_when
+from vault_tools.dates import When, parse_when
 from vault_tools.interview import (
     Context,
     Facts,
     contact_key,
+    date_of,
     last_contacts,
     person_of,
     status_of,
@@ -93,14 +94,21 @@ class IndexReport:
         return {"version": 1, "notes": [row.to_json() for row in self.rows]}
 
 
-def index_rows(facts: Sequence[Facts], ctx: Context, items: Iterable[FollowUp]) -> IndexReport:
+def index_rows(
+    facts: Sequence[Facts],
+    ctx: Context,
+    items: Iterable[FollowUp],
+    contacts: Mapping[str, dt.date] | None = None,
+) -> IndexReport:
     """One row per interview note (declined and cancelled included), by path.
 
     ``facts``: the interview notes' facts; ``items``: every follow-up item of the notes, in
-    report order (the first of a note is its next due item).
+    report order (the first of a note is its next due item); ``contacts``: their
+    ``last_contacts``, when the caller has them already.
     """
     chosen = sorted((n for n in facts if n.readable), key=lambda n: n.path)
-    contacts = last_contacts(chosen, ctx)
+    if contacts is None:
+        contacts = last_contacts(chosen, ctx)
     next_due: dict[str, FollowUp] = {}
     for item in items:
         next_due.setdefault(item.path, item)
@@ -112,8 +120,8 @@ def index_rows(facts: Sequence[Facts], ctx: Context, items: Iterable[FollowUp]) 
             role=text_property(note.get("role")),
             status=status_of(note),
             date=parse_when(note.get("date"), ctx.tz),
-            requested=parse_date(note.get("requested"), ctx.tz),
-            thank_you_sent=parse_date(note.get("thank_you_sent"), ctx.tz),
+            requested=date_of(note, "requested", ctx),  # worked out once per note
+            thank_you_sent=date_of(note, "thank_you_sent", ctx),
             last_contact=contacts.get(contact_key(note)),
             next_due=next_due.get(note.path),
         )
