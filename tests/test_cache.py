@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
 import sqlite3
 import threading
 import time
@@ -406,3 +407,27 @@ def test_a_read_error_is_not_kept_in_the_snapshot(
     monkeypatch.undo()  # permission fixed: neither mtime nor size changed
     again, _ = check(root)
     assert codes(again) == [("Interviews/b.md", "VT103")]
+
+
+def test_without_directory_descriptors_the_folder_is_still_never_followed(
+    root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Where names cannot be reached through a folder's descriptor (Windows), each is
+    # looked at with lstat first: the same refusals, the same results.
+    monkeypatch.setattr("vault_tools.store.cache._DIR_FD", False)
+    first, _ = check(root)
+    again, run = check(root)
+    assert again == first and run.parsed == 0
+    assert (root / CACHE_DIR / "CACHEDIR.TAG").is_file()
+    assert (root / CACHE_DIR / ".gitignore").read_text().splitlines()[-1] == "*"
+    journal = root / CACHE_DIR / f"{CACHE_NAME}-journal"
+    journal.symlink_to(tmp_path / "elsewhere")
+    third, run = check(root)
+    assert third == first and not journal.is_symlink() and not (tmp_path / "elsewhere").exists()
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    shutil.rmtree(root / CACHE_DIR)
+    (root / CACHE_DIR).symlink_to(outside)
+    fourth, run = check(root)
+    assert fourth == first and any("symlink" in w for w in run.warnings)
+    assert list(outside.iterdir()) == []

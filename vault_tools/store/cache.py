@@ -137,62 +137,94 @@ def _is_corrupt(exc: sqlite3.Error) -> bool:
     return "malformed" in text or "not a database" in text or "file is encrypted" in text
 
 
+#: Whether names can be reached through a directory descriptor here (Linux, macOS, the
+#: BSDs); elsewhere (Windows) each name is looked at with ``lstat`` before it is used.
+_DIR_FD = hasattr(os, "O_DIRECTORY") and {os.open, os.mkdir, os.stat, os.unlink} <= set(
+    os.supports_dir_fd
+)
+
+
 class _Folder:
     """The cache folder, opened without following symlinks: every name in it is reached
-    through this descriptor."""
+    through this descriptor (or, without descriptors, checked with ``lstat`` first)."""
 
     def __init__(self, root: Path) -> None:
         self.root = root
         self.path = root / CACHE_DIR
         self.fd = -1
 
+    def _at(self, name: str) -> tuple[str | Path, dict[str, int]]:
+        """How to reach ``name`` in the folder: through the descriptor, or by its path."""
+        return (name, {"dir_fd": self.fd}) if self.fd >= 0 else (self.path / name, {})
+
     def open(self) -> str | None:
         """Open (making it when absent); a reason when it must not be used."""
-        flags = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0)
-        try:
-            root_fd = os.open(self.root, flags)
-        except OSError as exc:
-            return f"cannot open the vault folder: {exc.strerror or exc}"
-        try:
-            made = False
+        made = False
+        if _DIR_FD:
+            flags = os.O_RDONLY | os.O_DIRECTORY
             try:
-                os.mkdir(CACHE_DIR, 0o777, dir_fd=root_fd)
-                made = True
-            except FileExistsError:
-                pass
-            try:
-                self.fd = os.open(CACHE_DIR, flags | getattr(os, "O_NOFOLLOW", 0), dir_fd=root_fd)
+                root_fd = os.open(self.root, flags)
             except OSError as exc:
-                if exc.errno in (errno.ELOOP, errno.ENOTDIR, errno.EMLINK):
-                    return f"{CACHE_DIR} is a symlink or not a folder; the cache is not used"
-                raise
-            if made or not self._exists("CACHEDIR.TAG"):
-                self._create("CACHEDIR.TAG", CACHEDIR_TAG)
-            if made or not self._exists(".gitignore"):
-                self._create(".gitignore", GITIGNORE)
-            return None
-        except OSError as exc:
-            return exc.strerror or str(exc)
-        finally:
-            os.close(root_fd)
+                return f"cannot open the vault folder: {exc.strerror or exc}"
+            try:
+                try:
+                    os.mkdir(CACHE_DIR, 0o777, dir_fd=root_fd)
+                    made = True
+                except FileExistsError:
+                    pass
+                try:
+                    nofollow = flags | getattr(os, "O_NOFOLLOW", 0)
+                    self.fd = os.open(CACHE_DIR, nofollow, dir_fd=root_fd)
+                except OSError as exc:
+                    if exc.errno in (errno.ELOOP, errno.ENOTDIR, errno.EMLINK):
+                        return f"{CACHE_DIR} is a symlink or not a folder; the cache is not used"
+                    raise
+            except OSError as exc:
+                return exc.strerror or str(exc)
+            finally:
+                os.close(root_fd)
+        else:
+            try:
+                try:
+                    os.mkdir(self.path)
+                    made = True
+                except FileExistsError:
+                    pass
+                info = os.lstat(self.path)
+            except OSError as exc:
+                return exc.strerror or str(exc)
+            if not stat.S_ISDIR(info.st_mode):
+                return f"{CACHE_DIR} is a symlink or not a folder; the cache is not used"
+        if made or not self._exists("CACHEDIR.TAG"):
+            self._create("CACHEDIR.TAG", CACHEDIR_TAG)
+        if made or not self._exists(".gitignore"):
+            self._create(".gitignore", GITIGNORE)
+        return None
+
+    def _lstat(self, name: str) -> os.stat_result:
+        where, how = self._at(name)
+        return os.stat(where, follow_symlinks=False, **how)
 
     def _exists(self, name: str) -> bool:
         try:
-            os.stat(name, dir_fd=self.fd, follow_symlinks=False)
-        except FileNotFoundError:
+            self._lstat(name)
+        except OSError:
             return False
         return True
 
     def _create(self, name: str, text: str) -> None:
         flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+        where, how = self._at(name)
         try:
-            fd = os.open(name, flags, 0o666, dir_fd=self.fd)
-        except FileExistsError:
-            return
+            fd = os.open(where, flags, 0o666, **how)
         except OSError:
-            return  # read-only: the cache may still be read
+            return  # there already (O_EXCL), or read-only: the cache may still be read
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
+
+    def _unlink(self, name: str) -> None:
+        where, how = self._at(name)
+        os.unlink(where, **how)  # a symlink or FIFO itself, never what it leads to
 
     def clear_odd_files(self) -> list[str]:
         """Remove whatever stands where a cache file belongs but is not a regular file (a
@@ -200,11 +232,11 @@ class _Folder:
         removed = []
         for name in _FILES:
             try:
-                info = os.stat(name, dir_fd=self.fd, follow_symlinks=False)
+                info = self._lstat(name)
             except FileNotFoundError:
                 continue
             if not stat.S_ISREG(info.st_mode):
-                os.unlink(name, dir_fd=self.fd)  # removes the link or FIFO itself
+                self._unlink(name)
                 removed.append(name)
         return removed
 
@@ -213,8 +245,8 @@ class _Folder:
         a regular file (nothing was swapped for a symlink since we looked)."""
         try:
             here = os.stat(self.path, follow_symlinks=False)
-            mine = os.fstat(self.fd)
-            db = os.stat(CACHE_NAME, dir_fd=self.fd, follow_symlinks=False)
+            db = self._lstat(CACHE_NAME)
+            mine = os.fstat(self.fd) if self.fd >= 0 else here
         except OSError:
             return False
         same = (here.st_dev, here.st_ino) == (mine.st_dev, mine.st_ino)
@@ -223,7 +255,7 @@ class _Folder:
     def remove_database(self) -> None:
         for name in _FILES:
             with contextlib.suppress(OSError):
-                os.unlink(name, dir_fd=self.fd)
+                self._unlink(name)
 
     def close(self) -> None:
         if self.fd >= 0:
