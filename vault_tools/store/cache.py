@@ -441,17 +441,19 @@ class NoteCache:
             return None
         return found[0], found[1]
 
-    def interview_rows(self) -> list[tuple[object, ...]]:
+    def interview_rows(self) -> Iterator[tuple[object, ...]]:
         """(path, mtime, ctime, size, ino, select_key, facts_key, facts) of every row
-        marked as an interview note, as stored."""
+        marked as an interview note, as stored: one at a time, so that a big vault's facts
+        texts are not all held at once."""
         try:
-            return self._db.execute(
+            cursor = self._db.execute(
                 "SELECT path, mtime, ctime, size, ino, select_key, facts_key, facts "
                 "FROM files WHERE interview = 1"
-            ).fetchall()
+            )
+            while rows := cursor.fetchmany(1000):
+                yield from rows
         except sqlite3.Error as exc:
             self._trouble(exc)
-            return []
 
     # -- writing -------------------------------------------------------------------------
 
