@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from vault_tools import PARSER_VERSION  # noqa: F401  (re-exported: the parser's version)
 from vault_tools.fastyaml import read_simple
 from vault_tools.structure import scan_structure
 from vault_tools.vocabulary import normalize_heading
