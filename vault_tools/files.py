@@ -7,7 +7,6 @@ import contextlib
 import errno
 import os
 import stat
-import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -68,6 +67,8 @@ def _temp_beside(target: Path) -> tuple[int, str]:
     rewrite of one the user had made group-readable) would end up private.
     """
     target.parent.mkdir(parents=True, exist_ok=True)
+    import tempfile  # only a write needs it (and its shutil, bz2, lzma): not every command
+
     fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
         mode = stat.S_IMODE(target.stat().st_mode)
