@@ -503,7 +503,16 @@ def _from_snapshot(
     # The changed files go through the ordinary pass, as a listing of their own.
     subset = Listing(tuple(sorted(changed)), stats={p: stats[p] for p in changed})
     found = _sync(
-        root, config, subset, cache, report, want="lint", as_of=as_of, ctx=ctx, progress=progress
+        root,
+        config,
+        subset,
+        cache,
+        report,
+        want="lint",
+        as_of=as_of,
+        full=full,
+        ctx=ctx,
+        progress=progress,
     )
     kept = [d for d in old.diagnostics if d.path not in changed and d.path not in removed]
     diagnostics = sorted([*kept, *found.diagnostics], key=Diagnostic.sort_key)
@@ -560,6 +569,7 @@ def _sync(
     *,
     want: str,
     as_of: dt.date | None,
+    full: str | None = None,
     ctx: Context | None = None,
     progress: Progress | None = None,
     whole_vault: bool = False,
@@ -572,11 +582,13 @@ def _sync(
 
     Every note read is linted when ``as_of`` is given, and its facts taken when facts are
     wanted (``with_facts`` asks for them beside lint results); a stored row keeps what it
-    held for the same version (``NoteCache.store``). ``whole_vault``: the listing is every
-    note of the vault, so rows of files not in it are dropped.
+    held for the same version (``NoteCache.store``). ``full``: the lint key of ``as_of``,
+    when the caller made it already. ``whole_vault``: the listing is every note of the
+    vault, so rows of files not in it are dropped.
     """
     select = selection_key(config)
-    full = lint_key(root, config, as_of) if as_of is not None else None
+    if full is None and as_of is not None:
+        full = lint_key(root, config, as_of)  # the caller may have it already
     with_facts = with_facts or want == "facts"
     if ctx is None and as_of is not None and with_facts:
         ctx = make_context(root, config, as_of)
@@ -642,6 +654,19 @@ def _sync(
 # What commands call
 
 
+@contextlib.contextmanager
+def _opened_cache(root: Path, use_cache: bool, report: RunReport) -> Iterator[NoteCache | None]:
+    """The vault's cache for one run (``None`` without it), closed at the end with its
+    warnings added to the run's."""
+    cache = NoteCache.open(root, report.warnings) if use_cache else None
+    try:
+        yield cache
+    finally:
+        if cache is not None:
+            report.warnings.extend(cache.warnings)
+            cache.close()
+
+
 def check_vault(
     root: Path,
     config: Config,
@@ -663,9 +688,8 @@ def check_vault(
     not: they cost a cold check a quarter of its time).
     """
     report = RunReport()
-    cache = NoteCache.open(root, report.warnings) if use_cache else None
     full = lint_key(root, config, as_of)
-    try:
+    with _opened_cache(root, use_cache, report) as cache:
         if cache is not None and whole_vault:
             quick = _from_snapshot(root, config, as_of, listing, cache, full, report, progress, ctx)
             if quick is not None:
@@ -678,6 +702,7 @@ def check_vault(
             report,
             want="lint",
             as_of=as_of,
+            full=full,
             ctx=ctx,
             progress=progress,
             whole_vault=whole_vault,
@@ -689,10 +714,6 @@ def check_vault(
             snap = _make_snapshot(listing, full, found.interviews, result)
             cache.save_snapshot(snap if found.consistent else None)
         return result, report
-    finally:
-        if cache is not None:
-            report.warnings.extend(cache.warnings)
-            cache.close()
 
 
 def load_interview_notes(
@@ -711,8 +732,7 @@ def load_interview_notes(
     in it are dropped; otherwise only the listed rows are read and the rest is left alone.
     """
     report = RunReport()
-    cache = NoteCache.open(root, report.warnings) if use_cache else None
-    try:
+    with _opened_cache(root, use_cache, report) as cache:
         found = _sync(
             root,
             config,
@@ -726,10 +746,6 @@ def load_interview_notes(
         )
         notes = [found.notes[p] for p in sorted(found.notes)]
         return [n for n in notes if n.readable], report
-    finally:
-        if cache is not None:
-            report.warnings.extend(cache.warnings)
-            cache.close()
 
 
 def load_interview_facts(
@@ -750,12 +766,11 @@ def load_interview_facts(
     in it are dropped; otherwise only the listed rows are read and the rest is left alone.
     """
     report = RunReport()
-    cache = NoteCache.open(root, report.warnings) if use_cache else None
     ctx = ctx or make_context(root, config, as_of)
     fkey = facts_key_of(ctx)
     select = selection_key(config)
     listing_key = snapshot_key(listing, f"{select}\0{fkey}") if whole_vault else None
-    try:
+    with _opened_cache(root, use_cache, report) as cache:
         if cache is not None and listing_key is not None:
             quick = _facts_from_snapshot(cache, listing, listing_key, select, fkey)
             if quick is not None:
@@ -777,10 +792,6 @@ def load_interview_facts(
             paths = "\0".join(sorted(found.facts)).encode("utf-8", "surrogateescape")
             cache.save_report_snapshot(listing_key if found.consistent else None, paths)
         return [found.facts[p] for p in sorted(found.facts) if found.facts[p].readable], report
-    finally:
-        if cache is not None:
-            report.warnings.extend(cache.warnings)
-            cache.close()
 
 
 def _facts_from_snapshot(
