@@ -39,6 +39,7 @@ from vault_tools.interview import (
 )
 from vault_tools.note import Note, Task, parse_note
 from vault_tools.reports.followups import followups_report
+from vault_tools.store.sync import load_interview_notes
 
 NOWHERE = Path("/nonexistent-vault")
 
@@ -644,7 +645,7 @@ def test_reports_of_facts_read_back_are_the_reports_of_the_notes(
     sample_session: Session, zone: str | None
 ) -> None:
     session = sample_session
-    notes = session.interview_notes()
+    notes, _ = load_interview_notes(session.root, session.config, session.listing())
     assert len(notes) >= 15
     facts = session.interview_facts()
     assert facts == [facts_of(n, session.context()) for n in notes]

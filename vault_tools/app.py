@@ -18,12 +18,12 @@ from vault_tools.diagnostics import LintResult
 from vault_tools.errors import VaultToolsError
 from vault_tools.files import write_generated
 from vault_tools.interview import Context, Facts, is_generated, last_contacts, make_context
-from vault_tools.note import Note, generated_note, parse_note
+from vault_tools.note import generated_note, parse_note
 from vault_tools.reports.digest import HORIZON_DAYS, Digest, build_digest, digest_path
 from vault_tools.reports.followups import FollowUpReport, all_followups, followups_report
 from vault_tools.reports.index import IndexReport, index_rows
 from vault_tools.rules import RULES_BY_CODE
-from vault_tools.store.sync import check_vault, load_interview_facts, load_interview_notes
+from vault_tools.store.sync import check_vault, load_interview_facts
 from vault_tools.vault import Listing, find_vault_root, list_notes, select_paths
 from vault_tools.vocabulary import GENERATED_BY
 
@@ -71,18 +71,6 @@ class Session:
         listing = list_notes(self.root, self.config)
         self.warnings.extend(f"cannot read {rel}: {reason}" for rel, reason in listing.unreadable)
         return listing
-
-    def interview_notes(self) -> list[Note]:
-        """Every readable interview note, through the cache."""
-        notes, report = load_interview_notes(
-            self.root,
-            self.config,
-            self.listing(),
-            use_cache=self.use_cache,
-            progress=self.progress,
-        )
-        self.warnings.extend(report.warnings)
-        return notes
 
     def interview_facts(self) -> list[Facts]:
         """What the reports read of every readable interview note, by path, through the

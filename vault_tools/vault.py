@@ -276,11 +276,6 @@ def unreadable_note(path: str, reason: str) -> Note:
     )
 
 
-def load_note(root: Path, rel: str) -> Note | None:
-    """Read and parse one note; ``None`` when it vanished since it was listed."""
-    return load_note_version(root, rel)[0]
-
-
 def load_note_version(root: Path, rel: str) -> tuple[Note | None, Stat | None]:
     """Read and parse one note, with the ``Stat`` of the version that was read: ``None``
     when no result may be kept for it (it could not be read, or changed while read)."""

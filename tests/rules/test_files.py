@@ -68,7 +68,7 @@ def test_vt005_unreadable_file_is_reported(vault, monkeypatch) -> None:  # type:
     from pathlib import Path
 
     from vault_tools import vault as vault_module
-    from vault_tools.vault import load_note
+    from vault_tools.vault import load_note_version
 
     root = vault({"Interviews/locked.md": PLANNED})
     real = vault_module.read_note_version
@@ -79,7 +79,8 @@ def test_vt005_unreadable_file_is_reported(vault, monkeypatch) -> None:  # type:
         return real(root, rel)
 
     monkeypatch.setattr(vault_module, "read_note_version", deny)
-    note = load_note(root, "Interviews/locked.md")
+    note, version = load_note_version(root, "Interviews/locked.md")
+    assert version is None  # nothing may be kept for a file that could not be read
     assert note is not None
     assert note.problems[0][0] == "VT005"
     assert "Permission denied" in note.problems[0][3]
