@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from vault_tools.dates import load_zone
+from vault_tools.dates import load_zone, quoted
 from vault_tools.errors import VaultToolsError
 from vault_tools.files import read_note_bytes
 from vault_tools.vocabulary import (
@@ -49,6 +49,12 @@ class Config:
     def tz(self) -> dt.tzinfo | None:
         """The vault's zone; ``None`` means the machine's local time."""
         return load_zone(self.timezone) if self.timezone else None
+
+
+#: What file systems allow (Linux's NAME_MAX and PATH_MAX, in bytes of UTF-8): a longer
+#: name fails in every command that reads or writes there.
+MAX_NAME_BYTES = 255
+MAX_PATH_BYTES = 4096
 
 
 class _Reader:
@@ -95,15 +101,64 @@ class _Reader:
             raise self.fail(name, f"must be a whole number of 0 or more, not {value!r}")
         return value
 
+    def path_like(self, name: str, value: str) -> str:
+        """A path or glob a file system must be able to hold: no NUL byte, no name over
+        255 bytes, 4096 bytes at most in all."""
+        problem = _path_problem(value)
+        if problem:
+            raise self.fail(name, f"{problem}, not {quoted(value, 40)}")
+        return value
+
     def relative_path(self, data: Mapping[str, Any], key: str, name: str, default: str) -> str:
         value = self.string(data, key, name, default).strip().replace("\\", "/")
+        self.path_like(name, value)
         if (
             value.startswith("/")
             or ".." in value.split("/")
             or (len(value) > 1 and value[1] == ":")
         ):
-            raise self.fail(name, f"must be a path inside the vault, not {value!r}")
+            raise self.fail(name, f"must be a path inside the vault, not {quoted(value)}")
         return value.strip("/")
+
+    def output_path(
+        self, data: Mapping[str, Any], key: str, default: str, *, folder: bool = False
+    ) -> str:
+        """An ``[output]`` path: inside the vault, and in none of its dot-folders (``.git/``,
+        ``.obsidian/``, ``.vault-tools/``: other programs' files, or hidden ones), whose
+        files a generated note would replace or join."""
+        name = f"output.{key}"
+        value = self.relative_path(data, key, name, default)
+        if value == "" and not folder:
+            raise self.fail(name, "must name a file inside the vault, not ''")
+        parts = value.split("/") if value else []
+        if "" in parts or "." in parts:
+            raise self.fail(name, f"must not hold an empty or '.' part, not {quoted(value)}")
+        hidden = next((part for part in parts if part.startswith(".")), None)
+        if hidden is not None and hidden == parts[-1] and not folder:
+            raise self.fail(name, f"must not be a dot-file ({quoted(hidden)} is hidden)")
+        if hidden is not None:
+            raise self.fail(
+                name,
+                f"must not lie in a dot-folder ({quoted(hidden)} holds another program's "
+                f"files, or hidden ones), not {quoted(value)}",
+            )
+        return value
+
+
+def _path_problem(value: str) -> str | None:
+    if "\0" in value:
+        return "must not hold a NUL byte (no file name can)"
+    size = len(value.encode("utf-8", "surrogatepass"))
+    if size > MAX_PATH_BYTES:
+        return f"must be at most {MAX_PATH_BYTES} bytes long, not {size:,}"
+    for part in value.split("/"):
+        size = len(part.encode("utf-8", "surrogatepass"))
+        if size > MAX_NAME_BYTES:
+            return (
+                f"must not hold a file or folder name over {MAX_NAME_BYTES} bytes "
+                f"({quoted(part, 20)} is {size:,})"
+            )
+    return None
 
 
 def _kind(value: object) -> str:
@@ -151,8 +206,12 @@ def config_from_mapping(data: Mapping[str, Any], path: Path, rule_codes: Collect
     interviews = r.table(data, "interviews")
     r.known(interviews, "interviews", {"folders", "type", "tag", "templates", "exclude"})
     folders = tuple(
-        f.strip().replace("\\", "/").strip("/")
+        r.path_like("interviews.folders", f.strip().replace("\\", "/")).strip("/")
         for f in r.strings(interviews, "folders", "interviews.folders", defaults.folders)
+    )
+    exclude = tuple(
+        r.path_like("interviews.exclude", glob)
+        for glob in r.strings(interviews, "exclude", "interviews.exclude", defaults.exclude)
     )
 
     sections_table = r.table(data, "sections")
@@ -206,7 +265,7 @@ def config_from_mapping(data: Mapping[str, Any], path: Path, rule_codes: Collect
         templates=r.relative_path(
             interviews, "templates", "interviews.templates", defaults.templates
         ),
-        exclude=r.strings(interviews, "exclude", "interviews.exclude", defaults.exclude),
+        exclude=exclude,
         sections=sections,
         aliases=aliases,
         thank_you_hours=r.count(
@@ -223,13 +282,9 @@ def config_from_mapping(data: Mapping[str, Any], path: Path, rule_codes: Collect
             followups, "horizon_days", "followups.horizon_days", defaults.horizon_days
         ),
         rules=rules,
-        index_path=r.relative_path(output, "index", "output.index", defaults.index_path),
-        followups_path=r.relative_path(
-            output, "followups", "output.followups", defaults.followups_path
-        ),
-        digests_folder=r.relative_path(
-            output, "digests", "output.digests", defaults.digests_folder
-        ),
+        index_path=r.output_path(output, "index", defaults.index_path),
+        followups_path=r.output_path(output, "followups", defaults.followups_path),
+        digests_folder=r.output_path(output, "digests", defaults.digests_folder, folder=True),
         source=path,
     )
 
