@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
+import re
+import sys
 import tomllib
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
@@ -51,10 +54,29 @@ class Config:
         return load_zone(self.timezone) if self.timezone else None
 
 
+#: The most days a day-count setting (and ``--horizon``) may be: ten years. Anything longer
+#: means "never" or "everything", which ``keep_in_touch: never`` and ``--all`` say.
+MAX_DAYS = 3650
+
+#: Each whole-number setting of ``[followups]``: its least and most value, and its unit.
+NUMBER_RANGES: Mapping[str, tuple[int, int, str]] = {
+    "thank_you_hours": (0, 24 * 365, "hours"),
+    "nudge_days": (0, MAX_DAYS, "days"),
+    "keep_in_touch_days": (0, MAX_DAYS, "days"),
+    "horizon_days": (0, MAX_DAYS, "days"),
+}
+
 #: What file systems allow (Linux's NAME_MAX and PATH_MAX, in bytes of UTF-8): a longer
 #: name fails in every command that reads or writes there.
 MAX_NAME_BYTES = 255
 MAX_PATH_BYTES = 4096
+#: A name, zone, tag or severity: nothing real is longer (a megabyte one is a mistake).
+MAX_WORD_CHARS = 255
+#: Entries of a list setting (folders, exclude globs, sections, aliases).
+MAX_LIST_ITEMS = 1000
+#: Tables and arrays inside one another: the config needs 2; Python's TOML reader would
+#: give up somewhere past 300, at a depth that depends on how deep the caller's stack is.
+MAX_NESTING = 50
 
 
 class _Reader:
@@ -64,12 +86,14 @@ class _Reader:
         self.path = path
 
     def fail(self, key: str, reason: str) -> VaultToolsError:
-        return VaultToolsError(f"{self.path}: {key}: {reason}")
+        # A key is the user's text too (an unknown key, a rule code): a long one is cut.
+        shown = key if len(key) <= 80 else f"{key[:80]}… ({len(key):,} characters)"
+        return VaultToolsError(f"{self.path}: {shown}: {reason}")
 
     def table(self, data: Mapping[str, Any], key: str) -> Mapping[str, Any]:
         value = data.get(key.rpartition(".")[2], {})
         if not isinstance(value, Mapping):
-            raise self.fail(key, "must be a table")
+            raise self.fail(key, f"must be a table, not {_kind(value)}")
         return value
 
     def known(self, data: Mapping[str, Any], prefix: str, allowed: set[str]) -> None:
@@ -85,6 +109,19 @@ class _Reader:
             raise self.fail(name, f"must be a string, not {_kind(value)}")
         return value
 
+    def word(self, data: Mapping[str, Any], key: str, name: str, default: str) -> str:
+        """A short string: a name, a tag, a zone."""
+        return self.short(name, self.string(data, key, name, default))
+
+    def short(self, name: str, value: str) -> str:
+        if len(value) > MAX_WORD_CHARS:
+            raise self.fail(
+                name,
+                f"must be at most {MAX_WORD_CHARS} characters, not {len(value):,} "
+                f"({quoted(value, 20)})",
+            )
+        return value
+
     def strings(
         self, data: Mapping[str, Any], key: str, name: str, default: tuple[str, ...]
     ) -> tuple[str, ...]:
@@ -93,12 +130,20 @@ class _Reader:
             value = [value]
         if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
             raise self.fail(name, f"must be a list of strings, not {_kind(value)}")
+        if len(value) > MAX_LIST_ITEMS:
+            raise self.fail(
+                name, f"must hold at most {MAX_LIST_ITEMS:,} strings, not {len(value):,}"
+            )
         return tuple(value)
 
     def count(self, data: Mapping[str, Any], key: str, name: str, default: int) -> int:
+        least, most, unit = NUMBER_RANGES[key]
         value = data.get(key, default)
-        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            raise self.fail(name, f"must be a whole number of 0 or more, not {value!r}")
+        if isinstance(value, bool) or not isinstance(value, int) or not least <= value <= most:
+            raise self.fail(
+                name,
+                f"must be a whole number from {least} to {most:,} ({unit}), not {_shown(value)}",
+            )
         return value
 
     def path_like(self, name: str, value: str) -> str:
@@ -162,9 +207,37 @@ def _path_problem(value: str) -> str | None:
 
 
 def _kind(value: object) -> str:
-    return {bool: "a boolean", int: "a number", float: "a number", str: "a string"}.get(
-        type(value), "a list" if isinstance(value, list) else "a table"
-    )
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list | tuple):
+        return "a list"
+    if isinstance(value, dt.datetime):
+        return "a date and time"
+    if isinstance(value, dt.date):
+        return "a date"
+    if isinstance(value, dt.time):
+        return "a time"
+    return "a table"
+
+
+def _shown(value: object) -> str:
+    """A value as a message shows it, short whatever its size: Python will not even turn
+    an integer of more than 4300 digits into text."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        if value.bit_length() > 200:  # about 60 digits
+            return f"a number of about {math.floor(math.log10(abs(value))) + 1:,} digits"
+        return str(value)
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, str):
+        return quoted(value)
+    return _kind(value)
 
 
 def load_config(vault_root: Path, rule_codes: Collection[str]) -> Config:
@@ -182,12 +255,81 @@ def load_config(vault_root: Path, rule_codes: Collection[str]) -> Config:
     except OSError as exc:
         raise VaultToolsError(f"{path}: cannot read the config: {exc.strerror or exc}") from None
     try:
-        data = tomllib.loads(raw.decode("utf-8-sig"))
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise VaultToolsError(f"{path}: the config is not valid UTF-8") from None
+    return config_from_mapping(_parse_toml(text, path), path, rule_codes)
+
+
+def _parse_toml(text: str, path: Path) -> Mapping[str, Any]:
+    """The TOML of ``text``; exit 2 naming ``path`` for anything tomllib cannot read, or
+    reads only by exceeding what Python allows (its recursion and integer-digit limits)."""
+    too_deep = VaultToolsError(
+        f"{path}: the config is too deeply nested (tables or arrays more than "
+        f"{MAX_NESTING} levels inside one another)"
+    )
+    # Measured before parsing, so that the answer does not depend on how deep the caller's
+    # stack happens to be; the RecursionError is caught as well, as the last line.
+    if _nesting_exceeds(text, MAX_NESTING):
+        raise too_deep
+    try:
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise VaultToolsError(f"{path}: invalid TOML: {exc}") from None
-    return config_from_mapping(data, path, rule_codes)
+    except RecursionError:
+        raise too_deep from None
+    except ValueError:
+        # int() refuses decimal numbers longer than sys.get_int_max_str_digits().
+        raise VaultToolsError(
+            f"{path}: {_long_number_place(text)}a number too long to read (no setting "
+            "takes more than a few digits)"
+        ) from None
+
+
+#: What can hold a bracket that does not nest: strings of the four kinds, and comments.
+#: An unclosed string runs to the end of its line (or of the file): each character is
+#: looked at once, however the text is made (tomllib refuses what is not TOML anyway).
+_TOML_SKIPPED = re.compile(
+    r'"""(?:[^"\\]|\\.|"{1,2}(?!"))*(?:"{3,5})?'
+    r"|'''(?:[^']|'{1,2}(?!'))*(?:'{3,5})?"
+    r'|"(?:[^"\\\n]|\\.)*"?'
+    r"|'[^'\n]*'?"
+    r"|#[^\n]*"
+    r"|[\[\]{}]",
+    re.DOTALL,
+)
+
+
+def _nesting_exceeds(text: str, limit: int) -> bool:
+    """Whether arrays and inline tables nest deeper than ``limit`` in TOML ``text``: a
+    count of brackets outside strings and comments (a table header adds 1 or 2)."""
+    depth = 0
+    for match in _TOML_SKIPPED.finditer(text):
+        token = match.group()
+        if token in ("[", "{"):
+            depth += 1
+            if depth > limit:
+                return True
+        elif token in ("]", "}"):
+            depth = max(0, depth - 1)
+    return False
+
+
+def _long_number_place(text: str) -> str:
+    """Where the first number too long for int() is: ``line N (table.key): ``, or
+    ``line N: `` when its line is not a plain ``key = number``; nothing when none is found."""
+    limit = sys.get_int_max_str_digits()
+    for match in re.finditer(r"[0-9][0-9_]*", text):
+        if limit and len(match.group().replace("_", "")) > limit:
+            lines = text[: match.start()].split("\n")
+            place = f"line {len(lines)}"
+            key = re.fullmatch(r"\s*([A-Za-z0-9_-]+)\s*=\s*[+-]?", lines[-1])
+            if key is None:
+                return f"{place}: "
+            headers = (re.fullmatch(r"\s*\[([A-Za-z0-9_.-]+)\]\s*", line) for line in lines)
+            table = [h[1] for h in headers if h is not None][-1:]
+            return f"{place} ({'.'.join([*table, key[1]])}): "
+    return ""
 
 
 def config_from_mapping(data: Mapping[str, Any], path: Path, rule_codes: Collection[str]) -> Config:
@@ -197,7 +339,7 @@ def config_from_mapping(data: Mapping[str, Any], path: Path, rule_codes: Collect
 
     timezone = data.get("timezone")
     if timezone is not None:
-        timezone = r.string(data, "timezone", "timezone", "")
+        timezone = r.word(data, "timezone", "timezone", "")
         try:
             load_zone(timezone)
         except ValueError as exc:
@@ -225,7 +367,7 @@ def config_from_mapping(data: Mapping[str, Any], path: Path, rule_codes: Collect
                 if canonical_section(name, aliases) is None:
                     raise r.fail(
                         f"sections.{status}",
-                        f"unknown section {name!r} (known: {', '.join(SECTION_ALIASES)})",
+                        f"unknown section {quoted(name)} (known: {', '.join(SECTION_ALIASES)})",
                     )
             sections[status] = names
     alias_table = r.table(sections_table, "sections.aliases")
@@ -235,7 +377,8 @@ def config_from_mapping(data: Mapping[str, Any], path: Path, rule_codes: Collect
                 f"sections.aliases.{name}",
                 f"unknown section (known: {', '.join(SECTION_ALIASES)})",
             )
-        extra = r.strings(alias_table, name, f"sections.aliases.{name}", ())
+        where = f"sections.aliases.{name}"
+        extra = tuple(r.short(where, more) for more in r.strings(alias_table, name, where, ()))
         aliases[name] = aliases[name] + extra
 
     followups = r.table(data, "followups")
@@ -251,7 +394,9 @@ def config_from_mapping(data: Mapping[str, Any], path: Path, rule_codes: Collect
         if code.upper() not in rule_codes:
             raise r.fail(f"rules.{code}", "unknown rule code (see `vault-tools rules`)")
         if not isinstance(value, str) or value.lower() not in SEVERITIES:
-            raise r.fail(f"rules.{code}", f"must be one of {', '.join(SEVERITIES)}, not {value!r}")
+            raise r.fail(
+                f"rules.{code}", f"must be one of {', '.join(SEVERITIES)}, not {_shown(value)}"
+            )
         rules[code.upper()] = value.lower()
 
     output = r.table(data, "output")
@@ -260,8 +405,8 @@ def config_from_mapping(data: Mapping[str, Any], path: Path, rule_codes: Collect
     return Config(
         timezone=timezone,
         folders=folders,
-        type=r.string(interviews, "type", "interviews.type", defaults.type),
-        tag=r.string(interviews, "tag", "interviews.tag", defaults.tag),
+        type=r.word(interviews, "type", "interviews.type", defaults.type),
+        tag=r.word(interviews, "tag", "interviews.tag", defaults.tag),
         templates=r.relative_path(
             interviews, "templates", "interviews.templates", defaults.templates
         ),
