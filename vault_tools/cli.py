@@ -32,6 +32,12 @@ F = TypeVar("F", bound=Callable[..., Any])
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
+def _quoted(value: object) -> str:
+    from vault_tools.dates import quoted
+
+    return quoted(str(value))
+
+
 class DateParam(click.ParamType):  # type: ignore[type-arg]
     name = "DATE"
 
@@ -41,7 +47,12 @@ class DateParam(click.ParamType):  # type: ignore[type-arg]
         try:
             return dt.date.fromisoformat(str(value).strip())
         except ValueError:
-            self.fail(f"{value!r} is not a date; write it like 2026-11-27", param, ctx)
+            self.fail(
+                f"{_quoted(value)} is not a date from 0001-01-01 to 9999-12-31; "
+                "write it like 2026-11-27",
+                param,
+                ctx,
+            )
 
 
 class WhenParam(click.ParamType):  # type: ignore[type-arg]
@@ -52,7 +63,12 @@ class WhenParam(click.ParamType):  # type: ignore[type-arg]
 
         when = parse_when(str(value))
         if when is None:
-            self.fail(f"{value!r} is not a date; write 2026-11-27 or 2026-11-27T15:00", param, ctx)
+            self.fail(
+                f"{_quoted(value)} is not a date from 0001-01-01 to 9999-12-31; "
+                "write 2026-11-27 or 2026-11-27T15:00",
+                param,
+                ctx,
+            )
         return when
 
 
@@ -71,17 +87,58 @@ class WeekParam(click.ParamType):  # type: ignore[type-arg]
 
 
 class DurationParam(click.ParamType):  # type: ignore[type-arg]
+    """``--horizon``: days, weeks or 30-day months, from 0 to ``config.MAX_DAYS`` days
+    (the range of ``[followups] horizon_days``)."""
+
     name = "DURATION"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        from vault_tools.config import MAX_DAYS
         from vault_tools.dates import parse_duration_days
 
         if isinstance(value, int):
             return value
-        days = parse_duration_days(str(value))
+        try:
+            days = parse_duration_days(str(value))
+        except ValueError:  # more digits than int() takes: far out of range
+            days = MAX_DAYS + 1
         if days is None:
-            self.fail(f"{value!r} is not a duration; write it like 7d, 2w or 1m", param, ctx)
+            self.fail(
+                f"{_quoted(value)} is not a duration from 0d to {MAX_DAYS}d; write it like "
+                "7d, 2w or 1m",
+                param,
+                ctx,
+            )
+        if days > MAX_DAYS:
+            self.fail(
+                f"{_quoted(value)} is too far ahead: the horizon runs from 0d to "
+                f"{MAX_DAYS}d (ten years); --all lists every item",
+                param,
+                ctx,
+            )
         return days
+
+
+class SecondsParam(click.ParamType):  # type: ignore[type-arg]
+    """Seconds from 0 to ``most``: ``nan``, which every range check lets through, is not."""
+
+    name = "SECONDS"
+
+    def __init__(self, most: float) -> None:
+        self.most = most
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, float):
+            return value
+        try:
+            seconds = float(str(value))
+        except ValueError:
+            seconds = float("nan")
+        if not 0 <= seconds <= self.most:
+            self.fail(
+                f"{_quoted(value)} is not a number of seconds from 0 to {self.most:g}", param, ctx
+            )
+        return seconds
 
 
 def use_color(stream: Any, environ: Mapping[str, str]) -> bool:
@@ -365,8 +422,8 @@ def stdout_holds_utf8() -> bool:
     "--horizon",
     type=DurationParam(),
     default=None,
-    help="List items due up to this far after as-of: 7d, 2w, 1m (default: 7d, or "
-    "[followups] horizon_days in .vault-tools.toml).",
+    help="List items due up to this far after as-of: 7d, 2w, 1m, at most 3650d (default: 7d, "
+    "or [followups] horizon_days in .vault-tools.toml).",
 )
 @click.option("--all", "include_all", is_flag=True, help="List every item, whatever its due date.")
 @click.option(
@@ -602,12 +659,12 @@ def digest(
 )
 @click.option(
     "--debounce",
-    type=click.FloatRange(0.0, 10.0),
+    type=SecondsParam(10.0),
     default=0.1,
     show_default=True,
     metavar="SECONDS",
-    help="Wait this long after the last change before re-checking, so that a burst of "
-    "changes (a git pull) makes one pass.",
+    help="Wait this long (0 to 10 seconds) after the last change before re-checking, so that "
+    "a burst of changes (a git pull) makes one pass.",
 )
 @cache_option
 @user_errors

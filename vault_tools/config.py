@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
+import re
+import sys
 import tomllib
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from vault_tools.dates import load_zone
+from vault_tools.dates import load_zone, quoted
 from vault_tools.errors import VaultToolsError
 from vault_tools.files import read_note_bytes
 from vault_tools.vocabulary import (
@@ -51,6 +54,31 @@ class Config:
         return load_zone(self.timezone) if self.timezone else None
 
 
+#: The most days a day-count setting (and ``--horizon``) may be: ten years. Anything longer
+#: means "never" or "everything", which ``keep_in_touch: never`` and ``--all`` say.
+MAX_DAYS = 3650
+
+#: Each whole-number setting of ``[followups]``: its least and most value, and its unit.
+NUMBER_RANGES: Mapping[str, tuple[int, int, str]] = {
+    "thank_you_hours": (0, 24 * 365, "hours"),
+    "nudge_days": (0, MAX_DAYS, "days"),
+    "keep_in_touch_days": (0, MAX_DAYS, "days"),
+    "horizon_days": (0, MAX_DAYS, "days"),
+}
+
+#: What file systems allow (Linux's NAME_MAX and PATH_MAX, in bytes of UTF-8): a longer
+#: name fails in every command that reads or writes there.
+MAX_NAME_BYTES = 255
+MAX_PATH_BYTES = 4096
+#: A name, zone, tag or severity: nothing real is longer (a megabyte one is a mistake).
+MAX_WORD_CHARS = 255
+#: Entries of a list setting (folders, exclude globs, sections, aliases).
+MAX_LIST_ITEMS = 1000
+#: Tables and arrays inside one another: the config needs 2; Python's TOML reader would
+#: give up somewhere past 300, at a depth that depends on how deep the caller's stack is.
+MAX_NESTING = 50
+
+
 class _Reader:
     """Pulls typed values out of the parsed TOML, naming file and key in every complaint."""
 
@@ -58,12 +86,14 @@ class _Reader:
         self.path = path
 
     def fail(self, key: str, reason: str) -> VaultToolsError:
-        return VaultToolsError(f"{self.path}: {key}: {reason}")
+        # A key is the user's text too (an unknown key, a rule code): a long one is cut.
+        shown = key if len(key) <= 80 else f"{key[:80]}… ({len(key):,} characters)"
+        return VaultToolsError(f"{self.path}: {shown}: {reason}")
 
     def table(self, data: Mapping[str, Any], key: str) -> Mapping[str, Any]:
         value = data.get(key.rpartition(".")[2], {})
         if not isinstance(value, Mapping):
-            raise self.fail(key, "must be a table")
+            raise self.fail(key, f"must be a table, not {_kind(value)}")
         return value
 
     def known(self, data: Mapping[str, Any], prefix: str, allowed: set[str]) -> None:
@@ -79,6 +109,19 @@ class _Reader:
             raise self.fail(name, f"must be a string, not {_kind(value)}")
         return value
 
+    def word(self, data: Mapping[str, Any], key: str, name: str, default: str) -> str:
+        """A short string: a name, a tag, a zone."""
+        return self.short(name, self.string(data, key, name, default))
+
+    def short(self, name: str, value: str) -> str:
+        if len(value) > MAX_WORD_CHARS:
+            raise self.fail(
+                name,
+                f"must be at most {MAX_WORD_CHARS} characters, not {len(value):,} "
+                f"({quoted(value, 20)})",
+            )
+        return value
+
     def strings(
         self, data: Mapping[str, Any], key: str, name: str, default: tuple[str, ...]
     ) -> tuple[str, ...]:
@@ -87,29 +130,114 @@ class _Reader:
             value = [value]
         if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
             raise self.fail(name, f"must be a list of strings, not {_kind(value)}")
+        if len(value) > MAX_LIST_ITEMS:
+            raise self.fail(
+                name, f"must hold at most {MAX_LIST_ITEMS:,} strings, not {len(value):,}"
+            )
         return tuple(value)
 
     def count(self, data: Mapping[str, Any], key: str, name: str, default: int) -> int:
+        least, most, unit = NUMBER_RANGES[key]
         value = data.get(key, default)
-        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            raise self.fail(name, f"must be a whole number of 0 or more, not {value!r}")
+        if isinstance(value, bool) or not isinstance(value, int) or not least <= value <= most:
+            raise self.fail(
+                name,
+                f"must be a whole number from {least} to {most:,} ({unit}), not {_shown(value)}",
+            )
+        return value
+
+    def path_like(self, name: str, value: str) -> str:
+        """A path or glob a file system must be able to hold: no NUL byte, no name over
+        255 bytes, 4096 bytes at most in all."""
+        problem = _path_problem(value)
+        if problem:
+            raise self.fail(name, f"{problem}, not {quoted(value, 40)}")
         return value
 
     def relative_path(self, data: Mapping[str, Any], key: str, name: str, default: str) -> str:
         value = self.string(data, key, name, default).strip().replace("\\", "/")
+        self.path_like(name, value)
         if (
             value.startswith("/")
             or ".." in value.split("/")
             or (len(value) > 1 and value[1] == ":")
         ):
-            raise self.fail(name, f"must be a path inside the vault, not {value!r}")
+            raise self.fail(name, f"must be a path inside the vault, not {quoted(value)}")
         return value.strip("/")
+
+    def output_path(
+        self, data: Mapping[str, Any], key: str, default: str, *, folder: bool = False
+    ) -> str:
+        """An ``[output]`` path: inside the vault, and in none of its dot-folders (``.git/``,
+        ``.obsidian/``, ``.vault-tools/``: other programs' files, or hidden ones), whose
+        files a generated note would replace or join."""
+        name = f"output.{key}"
+        value = self.relative_path(data, key, name, default)
+        if value == "" and not folder:
+            raise self.fail(name, "must name a file inside the vault, not ''")
+        parts = value.split("/") if value else []
+        if "" in parts or "." in parts:
+            raise self.fail(name, f"must not hold an empty or '.' part, not {quoted(value)}")
+        hidden = next((part for part in parts if part.startswith(".")), None)
+        if hidden is not None and hidden == parts[-1] and not folder:
+            raise self.fail(name, f"must not be a dot-file ({quoted(hidden)} is hidden)")
+        if hidden is not None:
+            raise self.fail(
+                name,
+                f"must not lie in a dot-folder ({quoted(hidden)} holds another program's "
+                f"files, or hidden ones), not {quoted(value)}",
+            )
+        return value
+
+
+def _path_problem(value: str) -> str | None:
+    if "\0" in value:
+        return "must not hold a NUL byte (no file name can)"
+    size = len(value.encode("utf-8", "surrogatepass"))
+    if size > MAX_PATH_BYTES:
+        return f"must be at most {MAX_PATH_BYTES} bytes long, not {size:,}"
+    for part in value.split("/"):
+        size = len(part.encode("utf-8", "surrogatepass"))
+        if size > MAX_NAME_BYTES:
+            return (
+                f"must not hold a file or folder name over {MAX_NAME_BYTES} bytes "
+                f"({quoted(part, 20)} is {size:,})"
+            )
+    return None
 
 
 def _kind(value: object) -> str:
-    return {bool: "a boolean", int: "a number", float: "a number", str: "a string"}.get(
-        type(value), "a list" if isinstance(value, list) else "a table"
-    )
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list | tuple):
+        return "a list"
+    if isinstance(value, dt.datetime):
+        return "a date and time"
+    if isinstance(value, dt.date):
+        return "a date"
+    if isinstance(value, dt.time):
+        return "a time"
+    return "a table"
+
+
+def _shown(value: object) -> str:
+    """A value as a message shows it, short whatever its size: Python will not even turn
+    an integer of more than 4300 digits into text."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        if value.bit_length() > 200:  # about 60 digits
+            return f"a number of about {math.floor(math.log10(abs(value))) + 1:,} digits"
+        return str(value)
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, str):
+        return quoted(value)
+    return _kind(value)
 
 
 def load_config(vault_root: Path, rule_codes: Collection[str]) -> Config:
@@ -127,12 +255,81 @@ def load_config(vault_root: Path, rule_codes: Collection[str]) -> Config:
     except OSError as exc:
         raise VaultToolsError(f"{path}: cannot read the config: {exc.strerror or exc}") from None
     try:
-        data = tomllib.loads(raw.decode("utf-8-sig"))
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise VaultToolsError(f"{path}: the config is not valid UTF-8") from None
+    return config_from_mapping(_parse_toml(text, path), path, rule_codes)
+
+
+def _parse_toml(text: str, path: Path) -> Mapping[str, Any]:
+    """The TOML of ``text``; exit 2 naming ``path`` for anything tomllib cannot read, or
+    reads only by exceeding what Python allows (its recursion and integer-digit limits)."""
+    too_deep = VaultToolsError(
+        f"{path}: the config is too deeply nested (tables or arrays more than "
+        f"{MAX_NESTING} levels inside one another)"
+    )
+    # Measured before parsing, so that the answer does not depend on how deep the caller's
+    # stack happens to be; the RecursionError is caught as well, as the last line.
+    if _nesting_exceeds(text, MAX_NESTING):
+        raise too_deep
+    try:
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise VaultToolsError(f"{path}: invalid TOML: {exc}") from None
-    return config_from_mapping(data, path, rule_codes)
+    except RecursionError:
+        raise too_deep from None
+    except ValueError:
+        # int() refuses decimal numbers longer than sys.get_int_max_str_digits().
+        raise VaultToolsError(
+            f"{path}: {_long_number_place(text)}a number too long to read (no setting "
+            "takes more than a few digits)"
+        ) from None
+
+
+#: What can hold a bracket that does not nest: strings of the four kinds, and comments.
+#: An unclosed string runs to the end of its line (or of the file): each character is
+#: looked at once, however the text is made (tomllib refuses what is not TOML anyway).
+_TOML_SKIPPED = re.compile(
+    r'"""(?:[^"\\]|\\.|"{1,2}(?!"))*(?:"{3,5})?'
+    r"|'''(?:[^']|'{1,2}(?!'))*(?:'{3,5})?"
+    r'|"(?:[^"\\\n]|\\.)*"?'
+    r"|'[^'\n]*'?"
+    r"|#[^\n]*"
+    r"|[\[\]{}]",
+    re.DOTALL,
+)
+
+
+def _nesting_exceeds(text: str, limit: int) -> bool:
+    """Whether arrays and inline tables nest deeper than ``limit`` in TOML ``text``: a
+    count of brackets outside strings and comments (a table header adds 1 or 2)."""
+    depth = 0
+    for match in _TOML_SKIPPED.finditer(text):
+        token = match.group()
+        if token in ("[", "{"):
+            depth += 1
+            if depth > limit:
+                return True
+        elif token in ("]", "}"):
+            depth = max(0, depth - 1)
+    return False
+
+
+def _long_number_place(text: str) -> str:
+    """Where the first number too long for int() is: ``line N (table.key): ``, or
+    ``line N: `` when its line is not a plain ``key = number``; nothing when none is found."""
+    limit = sys.get_int_max_str_digits()
+    for match in re.finditer(r"[0-9][0-9_]*", text):
+        if limit and len(match.group().replace("_", "")) > limit:
+            lines = text[: match.start()].split("\n")
+            place = f"line {len(lines)}"
+            key = re.fullmatch(r"\s*([A-Za-z0-9_-]+)\s*=\s*[+-]?", lines[-1])
+            if key is None:
+                return f"{place}: "
+            headers = (re.fullmatch(r"\s*\[([A-Za-z0-9_.-]+)\]\s*", line) for line in lines)
+            table = [h[1] for h in headers if h is not None][-1:]
+            return f"{place} ({'.'.join([*table, key[1]])}): "
+    return ""
 
 
 def config_from_mapping(data: Mapping[str, Any], path: Path, rule_codes: Collection[str]) -> Config:
@@ -142,7 +339,7 @@ def config_from_mapping(data: Mapping[str, Any], path: Path, rule_codes: Collect
 
     timezone = data.get("timezone")
     if timezone is not None:
-        timezone = r.string(data, "timezone", "timezone", "")
+        timezone = r.word(data, "timezone", "timezone", "")
         try:
             load_zone(timezone)
         except ValueError as exc:
@@ -151,8 +348,12 @@ def config_from_mapping(data: Mapping[str, Any], path: Path, rule_codes: Collect
     interviews = r.table(data, "interviews")
     r.known(interviews, "interviews", {"folders", "type", "tag", "templates", "exclude"})
     folders = tuple(
-        f.strip().replace("\\", "/").strip("/")
+        r.path_like("interviews.folders", f.strip().replace("\\", "/")).strip("/")
         for f in r.strings(interviews, "folders", "interviews.folders", defaults.folders)
+    )
+    exclude = tuple(
+        r.path_like("interviews.exclude", glob)
+        for glob in r.strings(interviews, "exclude", "interviews.exclude", defaults.exclude)
     )
 
     sections_table = r.table(data, "sections")
@@ -166,7 +367,7 @@ def config_from_mapping(data: Mapping[str, Any], path: Path, rule_codes: Collect
                 if canonical_section(name, aliases) is None:
                     raise r.fail(
                         f"sections.{status}",
-                        f"unknown section {name!r} (known: {', '.join(SECTION_ALIASES)})",
+                        f"unknown section {quoted(name)} (known: {', '.join(SECTION_ALIASES)})",
                     )
             sections[status] = names
     alias_table = r.table(sections_table, "sections.aliases")
@@ -176,7 +377,8 @@ def config_from_mapping(data: Mapping[str, Any], path: Path, rule_codes: Collect
                 f"sections.aliases.{name}",
                 f"unknown section (known: {', '.join(SECTION_ALIASES)})",
             )
-        extra = r.strings(alias_table, name, f"sections.aliases.{name}", ())
+        where = f"sections.aliases.{name}"
+        extra = tuple(r.short(where, more) for more in r.strings(alias_table, name, where, ()))
         aliases[name] = aliases[name] + extra
 
     followups = r.table(data, "followups")
@@ -192,7 +394,9 @@ def config_from_mapping(data: Mapping[str, Any], path: Path, rule_codes: Collect
         if code.upper() not in rule_codes:
             raise r.fail(f"rules.{code}", "unknown rule code (see `vault-tools rules`)")
         if not isinstance(value, str) or value.lower() not in SEVERITIES:
-            raise r.fail(f"rules.{code}", f"must be one of {', '.join(SEVERITIES)}, not {value!r}")
+            raise r.fail(
+                f"rules.{code}", f"must be one of {', '.join(SEVERITIES)}, not {_shown(value)}"
+            )
         rules[code.upper()] = value.lower()
 
     output = r.table(data, "output")
@@ -201,12 +405,12 @@ def config_from_mapping(data: Mapping[str, Any], path: Path, rule_codes: Collect
     return Config(
         timezone=timezone,
         folders=folders,
-        type=r.string(interviews, "type", "interviews.type", defaults.type),
-        tag=r.string(interviews, "tag", "interviews.tag", defaults.tag),
+        type=r.word(interviews, "type", "interviews.type", defaults.type),
+        tag=r.word(interviews, "tag", "interviews.tag", defaults.tag),
         templates=r.relative_path(
             interviews, "templates", "interviews.templates", defaults.templates
         ),
-        exclude=r.strings(interviews, "exclude", "interviews.exclude", defaults.exclude),
+        exclude=exclude,
         sections=sections,
         aliases=aliases,
         thank_you_hours=r.count(
@@ -223,13 +427,9 @@ def config_from_mapping(data: Mapping[str, Any], path: Path, rule_codes: Collect
             followups, "horizon_days", "followups.horizon_days", defaults.horizon_days
         ),
         rules=rules,
-        index_path=r.relative_path(output, "index", "output.index", defaults.index_path),
-        followups_path=r.relative_path(
-            output, "followups", "output.followups", defaults.followups_path
-        ),
-        digests_folder=r.relative_path(
-            output, "digests", "output.digests", defaults.digests_folder
-        ),
+        index_path=r.output_path(output, "index", defaults.index_path),
+        followups_path=r.output_path(output, "followups", defaults.followups_path),
+        digests_folder=r.output_path(output, "digests", defaults.digests_folder, folder=True),
         source=path,
     )
 

@@ -24,6 +24,14 @@ _WEEK_RE = re.compile(r"^(?P<year>\d{4})-?W(?P<week>\d{1,2})$", re.IGNORECASE)
 NEVER = -1
 
 
+def quoted(text: str, limit: int = 60) -> str:
+    """``text`` as a message quotes what a user wrote: its repr, cut to ``limit`` characters
+    with its length said, so a megabyte argument or config value makes a one-line message."""
+    if len(text) <= limit:
+        return repr(text)
+    return f"{text[:limit]!r}… ({len(text):,} characters)"
+
+
 @dataclass(frozen=True)
 class When:
     """A calendar day in the vault's time zone, with a local time when the note gave one."""
@@ -178,10 +186,10 @@ def iso_week(text: str) -> Period:
     """
     m = _WEEK_RE.match(text.strip())
     if not m:
-        raise ValueError(f"{text!r} is not an ISO week; write it like 2026-W47")
+        raise ValueError(f"{quoted(text)} is not an ISO week; write it like 2026-W47")
     year, week = int(m["year"]), int(m["week"])
     if not dt.MINYEAR <= year <= dt.MAXYEAR:
-        raise ValueError(f"{text!r} is not an ISO week: years run from 0001 to 9999")
+        raise ValueError(f"{quoted(text)} is not an ISO week: years run from 0001 to 9999")
     try:
         start = dt.date.fromisocalendar(year, week, 1)
     except ValueError:
@@ -241,7 +249,7 @@ def load_zone(name: str) -> ZoneInfo:
         return ZoneInfo(name)
     except (ValueError, KeyError, OSError):
         raise ValueError(
-            f"unknown time zone {name!r} (use an IANA name like Europe/Berlin)"
+            f"unknown time zone {quoted(name)} (use an IANA name like Europe/Berlin)"
         ) from None
 
 
