@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -109,33 +108,79 @@ class Listing:
                 yield path, self.stats.get(path)
 
 
-def _glob_regex(pattern: str) -> re.Pattern[str]:
-    pattern = pattern.strip().replace("\\", "/").strip("/")
-    out = []
-    i = 0
-    while i < len(pattern):
-        if pattern.startswith("**/", i):
-            out.append("(?:.*/)?")
-            i += 3
-        elif pattern.startswith("**", i):
-            out.append(".*")
-            i += 2
-        elif pattern[i] == "*":
-            out.append("[^/]*")
-            i += 1
-        elif pattern[i] == "?":
-            out.append("[^/]")
-            i += 1
+class Glob:
+    """An ``exclude`` glob, matched in time linear in the path (a regular expression with
+    several ``*`` backtracks exponentially: ``*a*a*a*a*ab`` took a second per file name).
+
+    As in ``.gitignore``: ``*`` and ``?`` stay inside one folder name, ``**`` as a whole
+    name is any number of folders (other ``**`` are ``*``), and a pattern that names a
+    folder excludes everything under it.
+    """
+
+    __slots__ = ("parts",)
+
+    def __init__(self, pattern: str) -> None:
+        cleaned = pattern.strip().replace("\\", "/").strip("/")
+        self.parts = tuple(part for part in cleaned.split("/") if part)
+
+    def match(self, path: str) -> bool:
+        parts = self.parts
+        if not parts:
+            return False
+        states = self._closure({0})
+        for name in path.split("/"):
+            following: set[int] = set()
+            for i in states:
+                if i == len(parts):
+                    continue
+                if parts[i] == "**":
+                    following.add(i)
+                elif _name_matches(parts[i], name):
+                    following.add(i + 1)
+            states = self._closure(following)
+            if len(parts) in states:
+                return True  # the pattern named this folder (or the file itself)
+            if not states:
+                return False
+        return False
+
+    def _closure(self, states: set[int]) -> set[int]:
+        """``**`` may stand for no folder at all."""
+        out = set(states)
+        for i in sorted(states):
+            while i < len(self.parts) and self.parts[i] == "**":
+                i += 1
+                out.add(i)
+        return out
+
+
+def _name_matches(pattern: str, name: str) -> bool:
+    """``*`` and ``?`` against one file or folder name, without backtracking beyond the last
+    ``*`` (time proportional to the lengths' product at worst)."""
+    p = n = 0
+    star = -1
+    mark = 0
+    while n < len(name):
+        if p < len(pattern) and pattern[p] == "*":
+            while p < len(pattern) and pattern[p] == "*":
+                p += 1
+            star, mark = p, n
+        elif p < len(pattern) and (pattern[p] == "?" or pattern[p] == name[n]):
+            p += 1
+            n += 1
+        elif star >= 0:
+            mark += 1
+            p, n = star, mark
         else:
-            out.append(re.escape(pattern[i]))
-            i += 1
-    # A pattern naming a folder excludes everything under it.
-    return re.compile("^" + "".join(out) + "(?:/.*)?$")
+            return False
+    while p < len(pattern) and pattern[p] == "*":
+        p += 1
+    return p == len(pattern)
 
 
 @lru_cache(maxsize=64)
-def _compiled(patterns: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
-    return tuple(_glob_regex(p) for p in patterns if p.strip())
+def _compiled(patterns: tuple[str, ...]) -> tuple[Glob, ...]:
+    return tuple(Glob(p) for p in patterns if p.strip())
 
 
 def output_paths(config: Config) -> tuple[str, ...]:
