@@ -214,11 +214,4 @@ def write_note(
     it was written.
     """
     text = generated_text(meta, body)
-    if only_if_changed:
-        try:
-            if (root / rel).read_bytes() == text.encode("utf-8"):
-                return False
-        except OSError:
-            pass  # not there yet, or unreadable: write_generated says what is wrong
-    write_generated(root, rel, text, _is_ours(rel))
-    return True
+    return write_generated(root, rel, text, _is_ours(rel), only_if_changed=only_if_changed)

@@ -1,0 +1,371 @@
+"""Writes that cannot escape the vault or lose a word.
+
+Every write (`index`/`followups`/`digest --write`, `watch --write-index`, `new`, `init`)
+walks its folders from the vault root without following a symlink, stages the note where a
+killed run leaves nothing behind, and replaces a generated note only while it still holds
+what vault-tools wrote. Each test here is one of the findings of
+``../shared/repros/2026-12-reliability`` (02, 03, 10, 11, 14, 18, 20), or a case next to one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner, Result
+from conftest import AS_OF, REPO, copy_sample_vault
+
+from vault_tools import files
+from vault_tools.cli import cli
+from vault_tools.config import Config
+from vault_tools.errors import VaultToolsError
+from vault_tools.files import (
+    AlreadyExistsError,
+    create_new,
+    open_folder,
+    write_generated,
+)
+from vault_tools.vault import list_notes
+from vault_tools.watch import is_watched_note
+
+POSIX = pytest.mark.skipif(sys.platform == "win32", reason="symlinks and signals of POSIX")
+GENERATED = "---\ngenerated_by: vault-tools\n---\n# Index\n"
+TIME_LIMIT_S = 60
+
+
+def ours(raw: bytes) -> bool:
+    return raw.startswith(b"---\ngenerated_by: vault-tools\n")
+
+
+def run(*args: str | Path) -> Result:
+    return CliRunner().invoke(
+        cli, [str(a) for a in args] + ["--as-of", AS_OF.isoformat()], catch_exceptions=False
+    )
+
+
+def temps(root: Path) -> list[str]:
+    """Temporary files anywhere in the vault, ours or an earlier version's."""
+    return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.name.endswith(".tmp"))
+
+
+@pytest.fixture
+def sample(tmp_path: Path) -> Path:
+    return copy_sample_vault(tmp_path / "vault")
+
+
+@pytest.fixture(params=["dir-fd", "by-path"])
+def both_ways(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Run a test with directory descriptors, and as where there are none (Windows)."""
+    if request.param == "by-path":
+        monkeypatch.setattr(files, "DIR_FD", False)
+    elif not files.DIR_FD:
+        pytest.skip("no directory descriptors on this system")
+    return str(request.param)
+
+
+# --------------------------------------------------------------------------------------------
+# 02: a folder swapped for a symlink while the write happens
+
+
+@POSIX
+def test_a_folder_flipped_to_a_symlink_mid_write_never_sends_a_note_outside(
+    tmp_path: Path,
+) -> None:
+    root, outside = tmp_path / "vault", tmp_path / "outside"
+    out, parked, link = root / "Out", root / "Out.real", root / "Out.link"
+    out.mkdir(parents=True)
+    outside.mkdir()
+    link.symlink_to(outside, target_is_directory=True)
+    stop = threading.Event()
+    flips = 0
+
+    def flip() -> None:
+        nonlocal flips
+        while not stop.is_set():
+            try:
+                os.rename(out, parked)
+            except OSError:
+                continue
+            try:
+                os.rename(link, out)  # Out/ now leads outside the vault
+                flips += 1
+                os.rename(out, link)
+            except OSError:
+                pass  # the writer made a fresh Out/ in between
+            try:
+                os.rename(parked, out)
+            except OSError:  # over the writer's fresh Out/: remove that one first
+                shutil.rmtree(out, ignore_errors=True)
+                with contextlib.suppress(OSError):
+                    os.rename(parked, out)
+
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # interleave the two threads as finely as can be
+    flipper = threading.Thread(target=flip, daemon=True)
+    flipper.start()
+    written = refused = 0
+    try:
+        for i in range(300):
+            try:
+                write_generated(root, "Out/Index.md", GENERATED + f"run {i}\n", ours)
+                written += 1
+            except VaultToolsError:
+                refused += 1
+            assert list(outside.iterdir()) == [], f"written outside the vault at run {i}"
+    finally:
+        stop.set()
+        flipper.join(TIME_LIMIT_S)
+        sys.setswitchinterval(interval)
+    assert written and flips, (written, refused, flips)
+    assert list(outside.iterdir()) == []
+
+
+@POSIX
+@pytest.mark.parametrize(
+    "case",
+    [
+        "folder-symlink-leading-outside",
+        "folder-symlink-inside-the-vault",
+        "dangling-folder-symlink",
+        "output-symlink-to-another-note",
+        "dangling-output-symlink",
+    ],
+)
+@pytest.mark.parametrize("command", ["index", "followups", "digest"])
+def test_a_planted_symlink_on_the_output_path_is_refused(
+    sample: Path, tmp_path: Path, case: str, command: str
+) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    folder = "Digests" if command == "digest" else "Interviews"
+    rel = {"index": "Interviews/Index.md", "followups": "Interviews/Follow-ups.md"}.get(
+        command, "Digests/2026-W47.md"
+    )
+    victim = sample / "People/Ana Souza.md"
+    before = victim.read_bytes()
+    if case.startswith(("folder", "dangling-folder")):
+        config = (
+            '[output]\nindex = "Out/Index.md"\nfollowups = "Out/Follow-ups.md"\ndigests = "Out"\n'
+        )
+        (sample / ".vault-tools.toml").write_text(config, "utf-8")
+        rel = {"index": "Out/Index.md", "followups": "Out/Follow-ups.md"}.get(
+            command, "Out/2026-W47.md"
+        )
+        target = {
+            "folder-symlink-leading-outside": outside,
+            "folder-symlink-inside-the-vault": sample / "People",
+            "dangling-folder-symlink": tmp_path / "nowhere",
+        }[case]
+        (sample / "Out").symlink_to(target, target_is_directory=True)
+    else:
+        (sample / folder).mkdir(exist_ok=True)
+        target = victim if case == "output-symlink-to-another-note" else sample / "People/New.md"
+        (sample / rel).symlink_to(target)
+    result = run(command, "--write", "--vault", sample)
+    assert result.exit_code == 2, result.output
+    assert "is a symlink, and vault-tools never writes through one" in result.stderr
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    assert victim.read_bytes() == before
+    assert not (sample / "People/New.md").exists() and not (tmp_path / "nowhere").exists()
+    assert list(outside.iterdir()) == []
+    assert sorted(p.name for p in (sample / "People").iterdir()) == ["Ana Souza.md"]
+
+
+@POSIX
+def test_new_and_init_refuse_a_symlinked_folder(tmp_path: Path) -> None:
+    root, outside = tmp_path / "vault", tmp_path / "outside"
+    root.mkdir()
+    outside.mkdir()
+    (root / "Interviews").symlink_to(outside, target_is_directory=True)
+    (root / "Templates").symlink_to(tmp_path / "nowhere", target_is_directory=True)
+    new = run("new", "Jane Doe", "--vault", root)
+    assert new.exit_code == 2
+    assert new.stderr == (
+        "vault-tools: error: refusing to write Interviews/Jane Doe.md: Interviews is a symlink, "
+        "and vault-tools never writes through one (it could lead outside the vault)\n"
+    )
+    init = run("init", "--vault", root)
+    assert init.exit_code == 2 and "Templates is a symlink" in init.stderr
+    assert list(outside.iterdir()) == [] and not (tmp_path / "nowhere").exists()
+
+
+def test_both_writers_refuse_a_symlink_or_a_folder_at_the_name(
+    tmp_path: Path, both_ways: str
+) -> None:
+    (tmp_path / "Interviews").mkdir()
+    (tmp_path / "other.md").write_text("mine\n", "utf-8")
+    (tmp_path / "Interviews/Index.md").symlink_to(tmp_path / "other.md")
+    (tmp_path / "Interviews/Gone.md").symlink_to(tmp_path / "nowhere.md")
+    (tmp_path / "Interviews/Folder.md").mkdir()
+    for name in ("Index.md", "Gone.md"):
+        with pytest.raises(VaultToolsError, match="it is a symlink"):
+            write_generated(tmp_path, f"Interviews/{name}", GENERATED, ours)
+        with pytest.raises(AlreadyExistsError, match="a symlink, never written through"):
+            create_new(tmp_path, f"Interviews/{name}", "x")
+    with pytest.raises(VaultToolsError, match="not a regular file"):
+        write_generated(tmp_path, "Interviews/Folder.md", GENERATED, ours)
+    with pytest.raises(AlreadyExistsError):
+        create_new(tmp_path, "Interviews/Folder.md", "x")
+    with pytest.raises(VaultToolsError, match=r"other\.md is not a folder"):
+        write_generated(tmp_path, "other.md/x.md", GENERATED, ours)
+    assert (tmp_path / "other.md").read_text("utf-8") == "mine\n"
+    assert not (tmp_path / "nowhere.md").exists()
+    assert temps(tmp_path) == []
+
+
+def test_without_directory_descriptors_writes_are_whole_and_keep_the_mode(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Where names cannot be reached through a folder's descriptor (Windows), every folder is
+    # looked at with lstat first: the same refusals (above), the same results.
+    monkeypatch.setattr(files, "DIR_FD", False)
+    folder = open_folder(tmp_path, ("A", "B"), create=True)
+    assert (folder.fd, folder.made) == (-1, True)
+    assert write_generated(tmp_path, "A/B/Index.md", GENERATED, ours)
+    os.chmod(tmp_path / "A/B/Index.md", 0o640)
+    assert write_generated(tmp_path, "A/B/Index.md", GENERATED + "rows\n", ours)
+    assert (tmp_path / "A/B/Index.md").read_text("utf-8") == GENERATED + "rows\n"
+    assert (tmp_path / "A/B/Index.md").stat().st_mode & 0o777 == 0o640
+    create_new(tmp_path, "A/New.md", "new\n")
+    with pytest.raises(AlreadyExistsError):
+        create_new(tmp_path, "A/New.md", "other\n")
+    assert (tmp_path / "A/New.md").read_text("utf-8") == "new\n"
+    assert temps(tmp_path) == []
+
+
+@pytest.mark.skipif(not files.TMPFILE, reason="O_TMPFILE is Linux's")
+@pytest.mark.parametrize("failure", ["O_TMPFILE-refused", "no-link-from-proc"])
+def test_without_anonymous_files_a_named_temporary_file_is_used_and_removed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, failure: str
+) -> None:
+    real_open, real_link = os.open, os.link
+    named: list[str] = []
+
+    def open_(path: Any, flags: int, *args: Any, **kwargs: Any) -> int:
+        if flags & os.O_TMPFILE == os.O_TMPFILE and failure == "O_TMPFILE-refused":
+            raise OSError(errno.EOPNOTSUPP, "Operation not supported")
+        if str(path).startswith(".vault-tools."):
+            named.append(str(path))
+        return real_open(path, flags, *args, **kwargs)
+
+    def link(source: Any, *args: Any, **kwargs: Any) -> None:
+        if str(source).startswith("/proc/"):
+            raise OSError(errno.ENOENT, "No such file or directory")
+        real_link(source, *args, **kwargs)
+
+    monkeypatch.setattr(files.os, "open", open_)
+    if failure == "no-link-from-proc":
+        monkeypatch.setattr(files.os, "link", link)
+    write_generated(tmp_path, "Interviews/Index.md", GENERATED, ours)
+    write_generated(tmp_path, "Interviews/Index.md", GENERATED + "rows\n", ours)
+    create_new(tmp_path, "Interviews/Jane Doe.md", "note\n")
+    assert (tmp_path / "Interviews/Index.md").read_text("utf-8") == GENERATED + "rows\n"
+    assert (tmp_path / "Interviews/Jane Doe.md").read_text("utf-8") == "note\n"
+    assert len(named) >= 2 and all(len(name) < 40 for name in named)
+    assert temps(tmp_path) == []
+
+
+# --------------------------------------------------------------------------------------------
+# 20: temporary files left by a killed run
+
+
+def _dead_pid() -> int:
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait(TIME_LIMIT_S)
+    return child.pid
+
+
+@POSIX
+def test_a_write_removes_the_temporary_files_killed_runs_left_in_its_folder(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "Interviews"
+    folder.mkdir()
+    hour_ago = time.time() - 2 * 3600
+    planted = {
+        f".vault-tools.{_dead_pid()}.0123abcd.tmp": "removed: its process is gone",
+        f".vault-tools.{os.getpid()}.4567cdef.tmp": "kept: a write of this process",
+        f".vault-tools.{os.getpid()}.89abcdef.tmp": "removed: over an hour old",
+        ".2026-11-20 Jane Doe.md.k2_x9qzp.tmp": "kept: an earlier version's, recent",
+        ".Index.md.a1b2c3d4.tmp": "removed: an earlier version's, over an hour old",
+        ".Follow-ups.ics.zzzzzzzz.tmp": "removed: an earlier version's, over an hour old",
+        ".notes.tmp": "kept: not ours",
+        ".draft.md.tmp": "kept: not ours",
+    }
+    for name in planted:
+        (folder / name).write_text("partial", "utf-8")
+        if "over an hour" in planted[name]:
+            os.utime(folder / name, (hour_ago, hour_ago))
+    (folder / ".vault-tools.1.deadbeef.tmp").symlink_to(tmp_path / "elsewhere")
+    (tmp_path / "elsewhere").write_text("not a temp of ours", "utf-8")
+    write_generated(tmp_path, "Interviews/Index.md", GENERATED, ours)
+    left = sorted(p.name for p in folder.iterdir())
+    expected = sorted(
+        [name for name, fate in planted.items() if fate.startswith("kept")]
+        + ["Index.md", ".vault-tools.1.deadbeef.tmp"]
+    )
+    assert left == expected
+    assert (tmp_path / "elsewhere").exists()
+
+
+def test_temporary_files_are_never_listed_or_watched(tmp_path: Path) -> None:
+    names = [f".vault-tools.{os.getpid()}.0123abcd.tmp", ".Index.md.a1b2c3d4.tmp"]
+    for name in names:
+        (tmp_path / "Interviews").mkdir(exist_ok=True)
+        (tmp_path / "Interviews" / name).write_text("---\ntype: interview\n---\n", "utf-8")
+    (tmp_path / "Interviews/a.md").write_text("---\ntype: interview\n---\n", "utf-8")
+    assert list_notes(tmp_path, Config()).paths == ("Interviews/a.md",)
+    assert not any(is_watched_note(f"Interviews/{name}", Config()) for name in names)
+
+
+_KILLED = textwrap.dedent(
+    """\
+    import sys
+    from pathlib import Path
+    from vault_tools.files import create_new, write_generated
+    root = Path(sys.argv[1])
+    text = "---\\ngenerated_by: vault-tools\\n---\\n" + "row\\n" * 20000
+    print("ready", flush=True)
+    for i in range(1000000):
+        create_new(root, f"Interviews/{sys.argv[2]} {i}.md", text)
+        write_generated(root, "Interviews/Index.md", text, lambda raw: True)
+    """
+)
+
+
+@POSIX
+def test_runs_killed_mid_write_leave_whole_notes_and_the_next_write_leaves_no_temp(
+    tmp_path: Path,
+) -> None:
+    chance = random.Random(20)  # fixed: the same kill points every run
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    text = "---\ngenerated_by: vault-tools\n---\n" + "row\n" * 20000
+    for run_no in range(12):
+        child = subprocess.Popen(
+            [sys.executable, "-c", _KILLED, str(tmp_path), f"n{run_no}"],
+            stdout=subprocess.PIPE,
+            env=env,
+        )
+        assert child.stdout is not None and child.stdout.readline() == b"ready\n"
+        time.sleep(chance.uniform(0.0, 0.05))
+        child.send_signal(signal.SIGKILL)
+        child.wait(TIME_LIMIT_S)
+        child.stdout.close()
+    notes = sorted((tmp_path / "Interviews").glob("*.md"))
+    assert len(notes) >= 2  # writes happened before the kills
+    assert all(note.read_text("utf-8") == text for note in notes), "a partial note"
+    assert all(name.startswith("Interviews/.vault-tools.") for name in temps(tmp_path))
+    create_new(tmp_path, "Interviews/After.md", text)
+    assert temps(tmp_path) == []
