@@ -25,14 +25,16 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
-from conftest import AS_OF, REPO, copy_sample_vault
+from conftest import AS_OF, REPO, copy_sample_vault, unstamped
 
 from vault_tools import files
+from vault_tools.app import changed_since_written, generated_text, stamped, write_note
 from vault_tools.cli import cli
 from vault_tools.config import Config
 from vault_tools.errors import VaultToolsError
 from vault_tools.files import (
     AlreadyExistsError,
+    WriteRefused,
     create_new,
     open_folder,
     write_generated,
@@ -368,4 +370,135 @@ def test_runs_killed_mid_write_leave_whole_notes_and_the_next_write_leaves_no_te
     assert all(note.read_text("utf-8") == text for note in notes), "a partial note"
     assert all(name.startswith("Interviews/.vault-tools.") for name in temps(tmp_path))
     create_new(tmp_path, "Interviews/After.md", text)
+    assert temps(tmp_path) == []
+
+
+# --------------------------------------------------------------------------------------------
+# 03: a generated note the user wrote into is not replaced
+
+
+def test_a_written_note_records_the_hash_of_what_was_written(sample: Path) -> None:
+    assert run("digest", "--write", "--vault", sample).exit_code == 0
+    written = (sample / "Digests/2026-W47.md").read_text("utf-8")
+    assert written.splitlines()[1:3] == [
+        "generated_by: vault-tools",
+        f"generated_sha256: {written.splitlines()[2].split(': ')[1]}",
+    ]
+    assert unstamped(written) == run("digest", "--vault", sample).stdout  # stdout: no hash
+    assert "generated_sha256" not in run("index", "--format", "md", "--vault", sample).stdout
+    assert not changed_since_written(written.encode("utf-8"))
+
+
+@pytest.mark.parametrize(
+    "edit",
+    ["a-paragraph-appended", "a-property-added", "a-word-changed", "crlf"],
+)
+def test_a_digest_changed_after_it_was_written_is_left_as_it_is(sample: Path, edit: str) -> None:
+    assert run("digest", "--write", "--vault", sample).exit_code == 0
+    path = sample / "Digests/2026-W47.md"
+    text = path.read_text("utf-8")
+    edited = {
+        "a-paragraph-appended": text + "\n## My reflection\nThree paragraphs I wrote.\n",
+        "a-property-added": text.replace("type: digest\n", "type: digest\nreviewed: true\n"),
+        "a-word-changed": text.replace("Weekly digest", "Weekly Digest"),
+        "crlf": text.replace("\n", "\r\n"),
+    }[edit]
+    assert edited != text
+    path.write_bytes(edited.encode("utf-8"))
+    again = run("digest", "--write", "--vault", sample)
+    assert (again.exit_code, again.stdout, again.stderr) == (
+        2,
+        "",
+        "vault-tools: error: refusing to replace Digests/2026-W47.md: it was changed after "
+        "vault-tools wrote it; move your text elsewhere, or run again with --force to "
+        "replace it\n",
+    )
+    assert path.read_bytes() == edited.encode("utf-8")
+    forced = run("digest", "--write", "--force", "--vault", sample)
+    assert (forced.exit_code, forced.stderr) == (0, "wrote Digests/2026-W47.md\n")
+    assert path.read_text("utf-8") == text
+    assert run("digest", "--write", "--vault", sample).exit_code == 0  # ours again
+    assert temps(sample) == []
+
+
+@pytest.mark.parametrize("command", ["index", "followups"])
+def test_index_and_followups_refuse_an_edited_note_too(sample: Path, command: str) -> None:
+    rel = "Interviews/Index.md" if command == "index" else "Interviews/Follow-ups.md"
+    assert run(command, "--write", "--vault", sample).exit_code == 0
+    assert run(command, "--write", "--vault", sample).exit_code == 0  # unchanged: replaced
+    with (sample / rel).open("a", encoding="utf-8") as handle:
+        handle.write("- [ ] my own reminder\n")
+    refused = run(command, "--write", "--vault", sample)
+    assert refused.exit_code == 2 and f"refusing to replace {rel}: it was changed" in refused.stderr
+    assert (sample / rel).read_text("utf-8").endswith("- [ ] my own reminder\n")
+    assert run(command, "--write", "--force", "--vault", sample).exit_code == 0
+    assert "my own reminder" not in (sample / rel).read_text("utf-8")
+
+
+def test_a_generated_note_without_a_hash_from_an_earlier_version_is_replaced(
+    sample: Path,
+) -> None:
+    # Earlier versions wrote what --format md prints: no hash line. It is replaced as before
+    # (there is no telling what was changed), edited or not.
+    (sample / "Digests").mkdir()
+    earlier = run("digest", "--vault", sample).stdout + "\nA line added by hand.\n"
+    (sample / "Digests/2026-W47.md").write_text(earlier, "utf-8")
+    assert not changed_since_written(earlier.encode("utf-8"))
+    result = run("digest", "--write", "--vault", sample)
+    assert result.exit_code == 0
+    written = (sample / "Digests/2026-W47.md").read_text("utf-8")
+    assert "A line added by hand" not in written and "generated_sha256: " in written
+
+
+def test_force_never_replaces_a_users_own_file(sample: Path) -> None:
+    (sample / "Digests").mkdir()
+    (sample / "Digests/2026-W47.md").write_text("# My week\n", "utf-8")
+    result = run("digest", "--write", "--force", "--vault", sample)
+    assert result.exit_code == 2
+    assert "not written by vault-tools" in result.stderr
+    assert "--force never replaces a file of yours" in result.stderr
+    assert (sample / "Digests/2026-W47.md").read_text("utf-8") == "# My week\n"
+
+
+@pytest.mark.parametrize("command", ["index", "followups", "digest"])
+def test_force_goes_with_write(sample: Path, command: str) -> None:
+    result = run(command, "--force", "--vault", sample)
+    assert result.exit_code == 2 and "--force goes with --write" in result.stderr
+    assert "--force" in run(command, "--help").stdout
+    assert f"vault-tools {command} --write --force" in run(command, "--help").stdout
+
+
+def test_writing_the_same_note_again_is_a_no_op(tmp_path: Path) -> None:
+    meta = {"type": "index"}
+    assert write_note(tmp_path, "Interviews/Index.md", meta, "rows\n", only_if_changed=True)
+    path = tmp_path / "Interviews/Index.md"
+    before = path.stat()
+    assert not write_note(tmp_path, "Interviews/Index.md", meta, "rows\n", only_if_changed=True)
+    after = path.stat()
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+    assert write_note(tmp_path, "Interviews/Index.md", meta, "more rows\n", only_if_changed=True)
+    assert unstamped(path.read_text("utf-8")) == generated_text(meta, "more rows\n")
+
+
+def test_a_note_edited_while_it_is_being_written_is_not_lost(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The user saves the note between vault-tools' check of it and the rename: the rename
+    # checks again, and refuses.
+    text = stamped(generated_text({"type": "index"}, "rows\n"))
+    write_generated(tmp_path, "Index.md", text, ours, edited=changed_since_written)
+    real_staged = files._staged
+
+    def user_saves_meanwhile(*args: Any) -> str:
+        name = real_staged(*args)
+        with (tmp_path / "Index.md").open("a", encoding="utf-8") as handle:
+            handle.write("my words\n")
+        return name
+
+    monkeypatch.setattr(files, "_staged", user_saves_meanwhile)
+    new = stamped(generated_text({"type": "index"}, "other rows\n"))
+    with pytest.raises(WriteRefused, match="changed after vault-tools wrote it") as refused:
+        write_generated(tmp_path, "Index.md", new, ours, edited=changed_since_written)
+    assert refused.value.edited and refused.value.rel == "Index.md"
+    assert (tmp_path / "Index.md").read_text("utf-8") == text + "my words\n"
     assert temps(tmp_path) == []

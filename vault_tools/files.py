@@ -248,6 +248,16 @@ def _open_folder_by_path(root: Path, parts: Sequence[str], create: bool) -> Fold
 # Writing
 
 
+class WriteRefused(VaultToolsError):
+    """A file at an output path that is not ours to replace: a user's own file, or a
+    generated note changed after vault-tools wrote it (``edited``)."""
+
+    def __init__(self, message: str, rel: str, *, edited: bool = False) -> None:
+        super().__init__(message)
+        self.rel = rel
+        self.edited = edited
+
+
 class AlreadyExistsError(VaultToolsError):
     """``create_new``'s name is taken: nothing was written."""
 
@@ -473,21 +483,28 @@ def _read_existing(folder: Folder, name: str, rel: str) -> _Existing | None:
     return _Existing(data, _identity(info), stat.S_IMODE(info.st_mode))
 
 
+def _never(raw: bytes) -> bool:
+    return False
+
+
 def write_generated(
     root: Path,
     rel: str,
     text: str,
     is_ours: Callable[[bytes], bool],
     *,
+    edited: Callable[[bytes], bool] = _never,
+    force: bool = False,
     only_if_changed: bool = False,
 ) -> bool:
     """Write a generated note (index, follow-ups, digest) at ``rel`` inside the vault;
     whether it was written.
 
     An existing file is replaced only when ``is_ours(its bytes)`` says vault-tools wrote it
-    (``generated_by: vault-tools`` in its front matter): a user's own file at that path is
-    left untouched and the command exits 2 with a way out. ``only_if_changed``: a file
-    that already holds ``text`` is left alone.
+    (``generated_by: vault-tools`` in its front matter), and ``edited(its bytes)`` says it
+    was not changed since (its recorded hash), unless ``force``: a user's own file is never
+    replaced, not even with ``force`` (WriteRefused, exit 2, with a way out).
+    ``only_if_changed``: a file that already holds ``text`` is left alone.
 
     The folders are walked from the root without following symlinks; the file is staged
     in the same folder and renamed into place; the mode of the file replaced is kept. If
@@ -502,10 +519,19 @@ def write_generated(
         if existing is None:
             return None
         if not is_ours(existing.data):
-            raise VaultToolsError(
+            raise WriteRefused(
                 f"refusing to replace {rel}: it was not written by vault-tools "
                 "(no `generated_by: vault-tools` in its front matter). Move it away, or "
                 "choose another path in .vault-tools.toml [output]"
+                + (" (--force never replaces a file of yours)" if force else ""),
+                rel,
+            )
+        if not force and existing.data != data and edited(existing.data):
+            raise WriteRefused(
+                f"refusing to replace {rel}: it was changed after vault-tools wrote it; "
+                "move your text elsewhere, or run again with --force to replace it",
+                rel,
+                edited=True,
             )
         return existing
 
