@@ -20,6 +20,7 @@ import sys
 import textwrap
 import threading
 import time
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +40,7 @@ from vault_tools.files import (
     open_folder,
     write_generated,
 )
+from vault_tools.scaffold import NAME_MAX, cut_to_bytes
 from vault_tools.vault import list_notes
 from vault_tools.watch import is_watched_note
 
@@ -502,3 +504,77 @@ def test_a_note_edited_while_it_is_being_written_is_not_lost(
     assert refused.value.edited and refused.value.rel == "Index.md"
     assert (tmp_path / "Index.md").read_text("utf-8") == text + "my words\n"
     assert temps(tmp_path) == []
+
+
+# --------------------------------------------------------------------------------------------
+# 11: names of any length in `new`
+
+
+def name_bytes(path: str) -> int:
+    return len(os.fsencode(path.rsplit("/", 1)[-1]))
+
+
+@pytest.mark.parametrize(
+    ("person", "date"),
+    [
+        ("😀" * 100, None),
+        ("ü" * 200, "2026-12-01"),
+        ("q\u0301" * 150, None),  # q + combining acute: never cut between the two
+        ("🇩🇪🇫🇷" * 40, "2026-12-01"),  # flags: never half of one
+        ("👩\u200d👩\u200d👧" * 30, None),  # a family: never cut after a joiner
+        ("Jane " * 80, "2026-12-01"),
+    ],
+    ids=["emoji", "accented", "combining", "flags", "zwj", "ascii"],
+)
+def test_a_long_name_is_shortened_to_fit_and_the_person_kept_whole(
+    tmp_path: Path, person: str, date: str | None
+) -> None:
+    (tmp_path / "Interviews").mkdir()
+    args = ["new", person, "--vault", tmp_path] + (["--date", date] if date else [])
+    result = run(*args)
+    assert result.exit_code == 0, result.output
+    rel = result.stdout.strip()
+    assert NAME_MAX - 18 <= name_bytes(rel) <= NAME_MAX, name_bytes(rel)
+    stem = rel.rsplit("/", 1)[-1].removesuffix(".md").removeprefix(f"{date} " if date else "")
+    whole = person.strip()
+    assert whole.startswith(stem)
+    cut_before = whole[len(stem)]  # the first character left out begins a new one
+    assert not unicodedata.combining(cut_before) and cut_before != "\u200d"
+    assert stem[-1] != "\u200d"
+    assert sum(0x1F1E6 <= ord(c) <= 0x1F1FF for c in stem) % 2 == 0
+    text = (tmp_path / rel).read_text("utf-8")
+    assert person.strip() in text  # the front matter holds the whole name
+    assert temps(tmp_path) == []
+
+
+def test_a_name_of_254_bytes_is_not_refused_for_its_temporary_file(tmp_path: Path) -> None:
+    name = "a" * 251 + ".md"
+    assert len(name.encode()) == 254
+    create_new(tmp_path, f"Interviews/{name}", "note\n")
+    write_generated(tmp_path, f"Out/{name}", GENERATED, ours)
+    write_generated(tmp_path, f"Out/{name}", GENERATED + "again\n", ours)
+    assert (tmp_path / "Out" / name).read_text("utf-8") == GENERATED + "again\n"
+    assert temps(tmp_path) == []
+
+
+def test_names_too_long_for_the_file_system_are_one_clear_line(tmp_path: Path) -> None:
+    (tmp_path / ".vault-tools.toml").write_text(
+        f'[interviews]\nfolders = ["{"F" * 300}"]\n[output]\nindex = "{"I" * 300}.md"\n', "utf-8"
+    )
+    for args in (("new", "Jane Doe"), ("index", "--write")):
+        result = run(*args, "--vault", tmp_path)
+        assert result.exit_code == 2, (args, result.output)
+        assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+        assert "File name too long" in result.stderr or "name too long" in result.stderr
+    with pytest.raises(VaultToolsError, match="cannot write"):
+        create_new(tmp_path, "x" * 300 + ".md", "x")
+
+
+def test_cut_to_bytes() -> None:
+    assert cut_to_bytes("abc", 3) == "abc"
+    assert cut_to_bytes("abcd", 3) == "abc"
+    assert cut_to_bytes("aü", 2) == "a"  # never half of a code point
+    assert cut_to_bytes("ae\u0301", 3) == "a"  # nor an accent without its letter
+    assert cut_to_bytes("a🇩🇪", 8) == "a"  # nor half a flag
+    assert cut_to_bytes("a🇩🇪🇫🇷", 13) == "a🇩🇪"
+    assert cut_to_bytes("a👍🏽", 8) == "a"  # nor a thumb without its skin tone

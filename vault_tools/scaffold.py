@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,11 +26,54 @@ _YAML_ESCAPE = re.compile(
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-def safe_file_stem(text: str) -> str:
-    """A file name safe on every OS: no ``/ \\ : * ? " < > |``, no control characters."""
+#: The longest file name most file systems hold (ext4, APFS, NTFS...), in UTF-8 bytes.
+NAME_MAX = 255
+
+
+def safe_file_stem(text: str, max_bytes: int = NAME_MAX - len(".md")) -> str:
+    """A file name safe on every OS: no ``/ \\ : * ? " < > |``, no control characters, and
+    at most ``max_bytes`` in UTF-8 (cut between characters, never inside one)."""
     stem = _UNSAFE_IN_NAME.sub(" ", text)
     stem = " ".join(stem.split()).strip(" .")
-    return stem[:120].rstrip(" .")
+    return cut_to_bytes(stem, max_bytes).rstrip(" .")
+
+
+def _extends(char: str) -> bool:
+    """Whether ``char`` belongs to the character before it (a combining accent, a joiner,
+    a variation selector, a skin tone, an emoji tag): a cut must not fall before it."""
+    code = ord(char)
+    return (
+        unicodedata.combining(char) != 0
+        or unicodedata.category(char) in ("Mn", "Me", "Mc")
+        or code in (0x200C, 0x200D)
+        or 0xFE00 <= code <= 0xFE0F
+        or 0x1F3FB <= code <= 0x1F3FF
+        or 0xE0020 <= code <= 0xE007F
+        or 0xE0100 <= code <= 0xE01EF
+    )
+
+
+def cut_to_bytes(text: str, max_bytes: int) -> str:
+    """The longest start of ``text`` that is at most ``max_bytes`` in UTF-8, ending between
+    two characters as a reader sees them: not inside a code point, nor before an accent,
+    a joiner or a modifier that belongs to the last one kept, nor inside a flag."""
+    if len(text.encode("utf-8", "surrogatepass")) <= max_bytes:
+        return text
+    size = 0
+    end = len(text)
+    for i, char in enumerate(text):
+        size += len(char.encode("utf-8", "surrogatepass"))
+        if size > max_bytes:
+            end = i
+            break
+    while end > 0 and (_extends(text[end]) or text[end - 1] in "\u200c\u200d"):
+        end -= 1
+    flags = 0  # regional indicators pair up into flags: never keep half of one
+    while end - flags > 0 and 0x1F1E6 <= ord(text[end - flags - 1]) <= 0x1F1FF:
+        flags += 1
+    if flags % 2 and 0x1F1E6 <= ord(text[end]) <= 0x1F1FF:
+        end -= 1
+    return text[:end]
 
 
 def yaml_quoted(value: str) -> str:
@@ -62,10 +106,13 @@ class NewNote:
 
 
 def note_file_name(new: NewNote) -> str:
-    stem = safe_file_stem(new.person)
+    """``2026-12-02 Jane Doe.md`` (or ``Jane Doe.md`` without a date), shortened to fit
+    ``NAME_MAX`` bytes when the person's name is very long: the front matter keeps it whole."""
+    prefix = f"{new.date.day.isoformat()} " if new.date else ""
+    stem = safe_file_stem(new.person, NAME_MAX - len(prefix.encode()) - len(".md"))
     if not stem:
         raise VaultToolsError(f"cannot make a file name from the person {new.person!r}")
-    return f"{new.date.day.isoformat()} {stem}.md" if new.date else f"{stem}.md"
+    return f"{prefix}{stem}.md"
 
 
 def person_link(name: str) -> str:
