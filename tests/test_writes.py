@@ -561,7 +561,7 @@ def test_names_too_long_for_the_file_system_are_one_clear_line(tmp_path: Path) -
     (tmp_path / ".vault-tools.toml").write_text(
         f'[interviews]\nfolders = ["{"F" * 300}"]\n[output]\nindex = "{"I" * 300}.md"\n', "utf-8"
     )
-    for args in (("new", "Jane Doe"), ("index", "--write")):
+    for args in (("new", "Jane Doe"), ("index", "--write"), ("init",)):
         result = run(*args, "--vault", tmp_path)
         assert result.exit_code == 2, (args, result.output)
         assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
@@ -578,3 +578,66 @@ def test_cut_to_bytes() -> None:
     assert cut_to_bytes("a🇩🇪", 8) == "a"  # nor half a flag
     assert cut_to_bytes("a🇩🇪🇫🇷", 13) == "a🇩🇪"
     assert cut_to_bytes("a👍🏽", 8) == "a"  # nor a thumb without its skin tone
+
+
+# --------------------------------------------------------------------------------------------
+# 14: init --vault on a symlink
+
+
+@POSIX
+@pytest.mark.parametrize(
+    ("case", "message"),
+    [
+        ("loop", "it is a symlink loop"),
+        ("dangling", "it is a symlink to a folder that does not exist"),
+        ("under-a-dangling-symlink", "cannot create the vault folder"),
+    ],
+)
+def test_init_on_a_symlink_that_leads_nowhere_is_refused(
+    tmp_path: Path, case: str, message: str
+) -> None:
+    os.symlink("loop", tmp_path / "loop")
+    os.symlink(tmp_path / "outside/vault", tmp_path / "dangling")
+    vault = {"loop": "loop", "dangling": "dangling", "under-a-dangling-symlink": "dangling/sub"}
+    result = run("init", "--vault", tmp_path / vault[case])
+    assert result.exit_code == 2
+    assert message in result.stderr and result.stderr.count("\n") == 1
+    assert not (tmp_path / "outside").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["dangling", "loop"]
+
+
+@POSIX
+def test_init_through_a_symlink_to_a_folder_sets_it_up(tmp_path: Path) -> None:
+    (tmp_path / "real").mkdir()
+    (tmp_path / "link").symlink_to(tmp_path / "real", target_is_directory=True)
+    result = run("init", "--vault", tmp_path / "link")
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "real/.vault-tools.toml").is_file()
+    assert (tmp_path / "real/Templates/Interview.md").is_file()
+    assert (tmp_path / "real/Interviews").is_dir()
+    again = run("init", "--vault", tmp_path / "link")
+    assert again.exit_code == 0 and again.stdout.count("exists, left as it is") == 3
+
+
+# --------------------------------------------------------------------------------------------
+# 10: names that are not UTF-8
+
+
+@pytest.mark.skipif(sys.platform in ("win32", "darwin"), reason="file names of any bytes")
+def test_writes_in_a_vault_whose_names_are_not_utf8(tmp_path: Path) -> None:
+    from notes import DONE
+
+    root = tmp_path / os.fsdecode(b"Caf\xe9 \xff")  # the vault's own folder, as it may be
+    assert run("init", "--vault", root).exit_code == 0
+    (root / os.fsdecode(b"Interviews/Jos\xe9.md")).write_text(DONE, "utf-8")
+    made = run("new", os.fsdecode(b"Ren\xe9"), "--vault", root)
+    assert made.exit_code == 0, made.output
+    for args in (("index", "--write"), ("followups", "--write"), ("digest", "--write")):
+        result = run(*args, "--vault", root)
+        assert result.exit_code == 0, (args, result.output)
+    assert (root / "Digests/2026-W47.md").is_file()
+    create_new(root, os.fsdecode(b"Interviews/x\xff.md"), "note\n")
+    write_generated(root, os.fsdecode(b"Out\xff/Index.md"), GENERATED, ours)
+    assert (root / os.fsdecode(b"Interviews/x\xff.md")).read_text("utf-8") == "note\n"
+    assert len(list((root / "Interviews").iterdir())) == 5  # José, René, x, the two reports
+    assert temps(root) == []

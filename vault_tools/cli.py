@@ -314,10 +314,10 @@ def init(vault: Path | None, as_of: dt.date | None) -> None:
     Example:
       vault-tools init --vault ~/Notes
     """
-    from vault_tools.scaffold import init_vault
+    from vault_tools.scaffold import init_vault, make_vault_folder
 
-    if vault is not None and not vault.exists():
-        vault.mkdir(parents=True)  # setting a new vault up is what init is for
+    if vault is not None:
+        make_vault_folder(vault)  # setting a new vault up is what init is for
     session = open_session(vault, as_of)
     for rel, what in init_vault(session.root, session.config):
         click.echo(f"{printable(rel)}: {what}")

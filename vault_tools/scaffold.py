@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import errno
 import json
+import os
 import re
+import stat
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,7 +14,13 @@ from pathlib import Path
 from vault_tools.config import CONFIG_NAME, Config, default_config_text
 from vault_tools.dates import When
 from vault_tools.errors import VaultToolsError
-from vault_tools.files import create_new, inside_vault
+from vault_tools.files import (
+    AlreadyExistsError,
+    NotAFolderError,
+    create_new,
+    open_folder,
+    vault_parts,
+)
 from vault_tools.note import person_name
 from vault_tools.templates import TEMPLATE_NAME, builtin_template, template_text
 from vault_tools.vocabulary import STATUSES
@@ -182,6 +191,41 @@ def create_note(root: Path, config: Config, new: NewNote) -> str:
     return rel
 
 
+def make_vault_folder(vault: Path) -> None:
+    """Make the folder ``init --vault`` names, when it is not there yet. A symlink is
+    followed only to a folder that exists: a loop, or one leading nowhere, is refused
+    (exit 2), so that init never creates a folder somewhere the symlink points to."""
+    try:
+        info = os.lstat(vault)
+    except FileNotFoundError:
+        try:
+            vault.mkdir(parents=True)
+        except OSError as exc:
+            why = exc.strerror or str(exc)
+            raise VaultToolsError(f"cannot create the vault folder {vault}: {why}") from None
+        return
+    except OSError as exc:
+        raise VaultToolsError(f"cannot use {vault} as the vault: {exc.strerror}") from None
+    if not stat.S_ISLNK(info.st_mode):
+        if not stat.S_ISDIR(info.st_mode):
+            raise VaultToolsError(f"cannot use {vault} as the vault: it is not a folder")
+        return
+    try:
+        target = os.stat(vault)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            why = "a symlink loop"
+        elif exc.errno == errno.ENOENT:
+            why = "a symlink to a folder that does not exist (init creates none through it)"
+        else:
+            why = f"a symlink that cannot be followed ({exc.strerror})"
+        raise VaultToolsError(
+            f"cannot use {vault} as the vault: it is {why}; give the vault's folder itself"
+        ) from None
+    if not stat.S_ISDIR(target.st_mode):
+        raise VaultToolsError(f"cannot use {vault} as the vault: it leads to a file, not a folder")
+
+
 def init_vault(root: Path, config: Config) -> list[tuple[str, str]]:
     """Create the config, the interview template and folder; returns (path, what happened)."""
     done: list[tuple[str, str]] = []
@@ -189,23 +233,29 @@ def init_vault(root: Path, config: Config) -> list[tuple[str, str]]:
         (CONFIG_NAME, default_config_text()),
         (f"{config.templates or 'Templates'}/{TEMPLATE_NAME}", builtin_template()),
     ):
-        if (root / rel).exists():
+        try:
+            create_new(root, rel, text)
+        except AlreadyExistsError:
             done.append((rel, "exists, left as it is"))
         else:
-            create_new(root, rel, text)
             done.append((rel, "created"))
     for folder in config.folders:
         if not folder:
             continue
-        target = inside_vault(root, folder)
-        if target.is_dir():
-            done.append((folder + "/", "exists, left as it is"))
-        elif target.exists():
+        parts = vault_parts(root, folder)
+        try:
+            with open_folder(root, parts, create=True) as made:
+                done.append((folder + "/", "created" if made.made else "exists, left as it is"))
+        except NotAFolderError as exc:
+            if exc.is_symlink:
+                raise VaultToolsError(
+                    f"cannot create {folder}/: {exc.rel} is a symlink, and vault-tools never "
+                    "writes through one (it could lead outside the vault)"
+                ) from None
+            if exc.rel != "/".join(parts):
+                why = f"{exc.rel} is not a folder"
+                raise VaultToolsError(f"cannot create {folder}/: {why}") from None
             done.append((folder + "/", "is a file, not a folder; left as it is"))
-        else:
-            try:
-                target.mkdir(parents=True)
-            except OSError as exc:
-                raise VaultToolsError(f"cannot create {folder}/: {exc.strerror or exc}") from None
-            done.append((folder + "/", "created"))
+        except OSError as exc:
+            raise VaultToolsError(f"cannot create {folder}/: {exc.strerror or exc}") from None
     return done
