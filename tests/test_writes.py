@@ -570,6 +570,16 @@ def test_names_too_long_for_the_file_system_are_one_clear_line(tmp_path: Path) -
         create_new(tmp_path, "x" * 300 + ".md", "x")
 
 
+def test_a_name_holding_a_nul_character_is_refused_not_a_traceback(tmp_path: Path) -> None:
+    for write in (
+        lambda: create_new(tmp_path, "Interviews/a\x00b.md", "x"),
+        lambda: write_generated(tmp_path, "In\x00terviews/Index.md", GENERATED, ours),
+    ):
+        with pytest.raises(VaultToolsError, match="cannot hold a NUL character"):
+            write()
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_cut_to_bytes() -> None:
     assert cut_to_bytes("abc", 3) == "abc"
     assert cut_to_bytes("abcd", 3) == "abc"

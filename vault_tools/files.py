@@ -271,6 +271,8 @@ def vault_parts(root: Path, rel: str) -> tuple[str, ...]:
     path = PurePath(rel)
     if path.anchor or not path.parts or ".." in path.parts:
         raise VaultToolsError(f"refusing to write {rel}: it leads outside the vault {root}")
+    if "\x00" in rel:  # no file system holds it; os.open would raise ValueError
+        raise VaultToolsError(f"refusing to write {rel!r}: a file name cannot hold a NUL character")
     return path.parts
 
 
