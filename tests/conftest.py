@@ -66,6 +66,21 @@ def as_of() -> dt.date:
     return AS_OF
 
 
+def unstamped(written: str) -> str:
+    """A generated note as ``--write`` wrote it, without its ``generated_sha256`` line: what
+    ``--format md`` prints. Fails unless that line, right after ``generated_by``, records
+    the SHA-256 of the rest."""
+    import hashlib
+
+    head = "---\ngenerated_by: vault-tools\n"
+    assert written.startswith(head + "generated_sha256: "), written[:120]
+    line_end = written.index("\n", len(head)) + 1
+    rest = written[: len(head)] + written[line_end:]
+    recorded = written[len(head) : line_end].split(": ", 1)[1].strip()
+    assert recorded == hashlib.sha256(rest.encode("utf-8")).hexdigest()
+    return rest
+
+
 def make_vault(root: Path, files: Mapping[str, str | bytes]) -> Path:
     """Write ``files`` (relative path -> text or bytes) under ``root``; returns ``root``."""
     for rel, content in files.items():

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
-from conftest import SAMPLE_VAULT, make_vault
+from conftest import SAMPLE_VAULT, make_vault, unstamped
 
 from vault_tools.cli import cli
 
@@ -261,7 +261,7 @@ def test_write_creates_the_digest_note(sample: Path) -> None:
         "wrote Digests/2026-W47.md\n",
     )
     written = (sample / "Digests/2026-W47.md").read_text(encoding="utf-8")
-    assert written == digest(sample).stdout
+    assert unstamped(written) == digest(sample).stdout
     assert not list((sample / "Digests").glob(".*.tmp"))
 
 
@@ -367,7 +367,7 @@ def test_cron_writes_the_digest_with_a_bare_environment(tmp_path: Path, close_st
     assert (done.returncode, done.stdout, done.stderr) == (0, "", "wrote Digests/2026-W47.md\n")
     written = (vault / "Digests/2026-W47.md").read_bytes().decode("utf-8")  # UTF-8, no LANG
     expected = run("digest", "--vault", vault, "--as-of", AS_OF).stdout
-    assert written == expected
+    assert unstamped(written) == expected
     assert "No interviews were held" not in written
     assert "· [[Interviews/2026-11-20 Jane Doe|2026-11-20 Jane Doe]]" in written
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
-from conftest import make_vault
+from conftest import make_vault, unstamped
 
 from vault_tools.cli import cli, use_color
 from vault_tools.render import followups as render
@@ -311,7 +311,7 @@ def test_write_creates_the_follow_ups_note(sample: Path) -> None:
     assert result.stdout == ""
     assert "Interviews/Follow-ups.md" in result.stderr
     text = (sample / "Interviews/Follow-ups.md").read_text(encoding="utf-8")
-    assert text == followups(sample, "--format", "md").stdout
+    assert unstamped(text) == followups(sample, "--format", "md").stdout
     assert not list((sample / "Interviews").glob(".*.tmp"))
 
 

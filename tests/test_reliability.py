@@ -786,7 +786,7 @@ def test_failed_create_leaves_no_note_and_no_temp(
     """`new` and `init` create a note whole or not at all."""
     if not hard_links:
 
-        def no_link(*args: Any) -> None:
+        def no_link(*args: Any, **kwargs: Any) -> None:
             raise OSError(errno.EPERM, "Operation not permitted")
 
         monkeypatch.setattr(writes.os, "link", no_link)
@@ -809,7 +809,7 @@ def test_exclusive_create_that_fails_half_way_leaves_no_note(
     """Without hard links `create_new` creates the note itself: a failure while writing it
     removes the part written."""
 
-    def no_link(*args: Any) -> None:
+    def no_link(*args: Any, **kwargs: Any) -> None:
         raise OSError(errno.EPERM, "Operation not permitted")
 
     real_write_all = writes._write_all

@@ -568,6 +568,45 @@ def test_write_index_keeps_the_index_current_without_retriggering(vault) -> None
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGINT to a child is POSIX")
+def test_write_index_warns_once_about_an_edited_index_and_goes_on(vault) -> None:  # type: ignore[no-untyped-def]
+    from click.testing import CliRunner
+
+    from vault_tools.cli import cli
+
+    root = vault({"Interviews/a.md": PLANNED})
+    index = root / "Interviews/Index.md"
+    made = CliRunner().invoke(
+        cli, ["index", "--write", "--vault", str(root), "--as-of", AS_OF.isoformat()]
+    )
+    assert made.exit_code == 0
+    edited = index.read_text("utf-8") + "My notes on the pipeline.\n"
+    index.write_text(edited, "utf-8")
+    args = ("--vault", str(root), "--as-of", "2026-11-27", "--write-index", "--debounce", "0.05")
+    with command(*args) as watch:
+        watch.read_until(summary)
+        started = watch.read_until(lambda line: "watching" in line, "stderr")
+        assert started[0] == (
+            "vault-tools: warning: not replacing Interviews/Index.md: it was changed after "
+            "vault-tools wrote it; move your text elsewhere, or replace it with `vault-tools "
+            "index --write --force`. Watching goes on\n"
+        )
+        for company in ("Delta Labs", "Epsilon"):
+            write(root, "Interviews/a.md", replace(PLANNED, "Gamma", company))
+            watch.read_until(summary)  # a pass for each save, and no second warning
+        assert index.read_text("utf-8") == edited
+        index.unlink()  # the user moved their text away: the watch takes the index up again
+        write(root, "Interviews/a.md", replace(PLANNED, "Gamma", "Zeta"))
+        for _ in range(3):  # a save can make two passes: the first may still be Epsilon's
+            watch.read_until(lambda line: "wrote Interviews/Index.md" in line, "stderr")
+            if "Zeta" in index.read_text("utf-8"):
+                break
+        assert "Zeta" in index.read_text("utf-8")
+        assert watch.interrupt() == 0
+        stderr = watch.rest_of_stderr()
+    assert stderr.count("not replacing") == 1 and "Traceback" not in stderr
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGINT to a child is POSIX")
 def test_a_config_change_reloads_and_a_bad_one_keeps_the_old(vault) -> None:  # type: ignore[no-untyped-def]
     root = vault({"Interviews/a.md": NO_COMPANY, "Interviews/b.md": SCHEDULED})
     with command("--vault", str(root), "--as-of", "2026-11-27", "--debounce", "0.05") as watch:

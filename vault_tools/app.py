@@ -7,6 +7,8 @@ Nothing here prints or knows about click: commands get data (and an exit code) b
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -196,6 +198,40 @@ def generated_text(meta: Mapping[str, Any], body: str) -> str:
     return generated_note({"generated_by": GENERATED_BY, **meta}, body)
 
 
+#: The front matter key of a written generated note that records what was written.
+GENERATED_HASH = "generated_sha256"
+_GENERATED_HEAD = f"---\ngenerated_by: {GENERATED_BY}\n"
+_HASH_LINE = re.compile(rb"generated_sha256:[ \t]*([0-9a-fA-F]{64})[ \t]*(?:\r\n|\n|\r)?")
+
+
+def stamped(text: str) -> str:
+    """``text`` (a ``generated_text``) as it is written into the vault: with
+    ``generated_sha256: <hex>`` right after ``generated_by: vault-tools``, the SHA-256 of
+    the note's UTF-8 bytes without that one line (which are ``text``'s)."""
+    if not text.startswith(_GENERATED_HEAD):
+        raise ValueError("not a generated note")
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    cut = len(_GENERATED_HEAD)
+    return f"{text[:cut]}{GENERATED_HASH}: {digest}\n{text[cut:]}"
+
+
+def changed_since_written(raw: bytes) -> bool:
+    """Whether a generated note no longer matches the hash it records (someone wrote into
+    it). A note that records none, written by an earlier version, counts as unchanged."""
+    lines = raw.splitlines(keepends=True)
+    if not lines or lines[0].removeprefix(b"\xef\xbb\xbf").rstrip(b"\r\n") != b"---":
+        return False
+    for i in range(1, len(lines)):
+        line = lines[i]
+        if line.rstrip(b"\r\n") in (b"---", b"..."):
+            return False  # the end of the front matter: no hash recorded
+        recorded = _HASH_LINE.fullmatch(line)
+        if recorded is not None:
+            rest = b"".join(lines[:i]) + b"".join(lines[i + 1 :])
+            return hashlib.sha256(rest).hexdigest() != recorded.group(1).decode().lower()
+    return False
+
+
 def _is_ours(rel: str) -> Callable[[bytes], bool]:
     return lambda raw: is_generated(parse_note(rel, raw))
 
@@ -207,18 +243,21 @@ def write_note(
     body: str,
     *,
     only_if_changed: bool = False,
+    force: bool = False,
 ) -> bool:
-    """Write a generated note: atomically, inside the vault, never over a user's own file.
+    """Write a generated note: atomically, inside the vault, never over a user's own file,
+    and not over a generated note someone changed since it was written (unless ``force``).
 
     ``only_if_changed``: leave the file alone when it already says this. Returns whether
     it was written.
     """
-    text = generated_text(meta, body)
-    if only_if_changed:
-        try:
-            if (root / rel).read_bytes() == text.encode("utf-8"):
-                return False
-        except OSError:
-            pass  # not there yet, or unreadable: write_generated says what is wrong
-    write_generated(root, rel, text, _is_ours(rel))
-    return True
+    text = stamped(generated_text(meta, body))
+    return write_generated(
+        root,
+        rel,
+        text,
+        _is_ours(rel),
+        edited=changed_since_written,
+        force=force,
+        only_if_changed=only_if_changed,
+    )

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from vault_tools.app import Session
     from vault_tools.config import Config
     from vault_tools.dates import Period
+    from vault_tools.files import WriteRefused
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -191,6 +192,26 @@ def cache_option(func: F) -> F:
     )(func)
 
 
+def force_option(example: str) -> Callable[[F], F]:
+    """``--force``, for the commands that ``--write`` a generated note."""
+
+    def add(func: F) -> F:
+        return click.option(
+            "--force",
+            is_flag=True,
+            help="With --write: replace the note even if it was changed after vault-tools "
+            "wrote it (a file of yours, without `generated_by: vault-tools`, is never "
+            f"replaced). Example: {example}",
+        )(func)
+
+    return add
+
+
+def check_force(force: bool, write: bool) -> None:
+    if force and not write:
+        raise click.UsageError("--force goes with --write: it lets --write replace an edited note")
+
+
 def say(message: str) -> None:
     """A line on stderr. It may name files and quote notes, so it is escaped as every
     output is (``render.printable``): a name that is not UTF-8 shows as ``caf\\xe9.md``."""
@@ -350,10 +371,10 @@ def init(vault: Path | None, as_of: dt.date | None) -> None:
     Example:
       vault-tools init --vault ~/Notes
     """
-    from vault_tools.scaffold import init_vault
+    from vault_tools.scaffold import init_vault, make_vault_folder
 
-    if vault is not None and not vault.exists():
-        vault.mkdir(parents=True)  # setting a new vault up is what init is for
+    if vault is not None:
+        make_vault_folder(vault)  # setting a new vault up is what init is for
     session = open_session(vault, as_of)
     for rel, what in init_vault(session.root, session.config):
         click.echo(f"{printable(rel)}: {what}")
@@ -444,6 +465,7 @@ def stdout_holds_utf8() -> bool:
     help="Write the md report into the vault (default Interviews/Follow-ups.md, "
     "[output] followups) instead of printing it.",
 )
+@force_option("vault-tools followups --write --force")
 @cache_option
 @user_errors
 def followups(
@@ -454,6 +476,7 @@ def followups(
     quiet: bool,
     output_format: str,
     write: bool,
+    force: bool,
     no_cache: bool,
 ) -> None:
     """What is overdue and due soon: thank-yous, nudges, preparation, follow-ups, open
@@ -468,10 +491,12 @@ def followups(
       vault-tools followups --format ics > followups.ics   # subscribe from a calendar app
       vault-tools followups --quiet                        # daily cron: mail only when due
       vault-tools followups --write                        # Interviews/Follow-ups.md
+      vault-tools followups --write --force                # even over your edits of it
     """
     from vault_tools.app import followups_for, followups_meta, generated_text, write_note
     from vault_tools.render import followups as render
 
+    check_force(force, write)
     session = open_session(vault, as_of, use_cache=not no_cache)
     try:
         report = followups_for(session, horizon, include_all)
@@ -480,7 +505,11 @@ def followups(
     if write:
         meta = followups_meta(session.as_of)
         write_note(
-            session.root, session.config.followups_path, meta, render.render_markdown(report)
+            session.root,
+            session.config.followups_path,
+            meta,
+            render.render_markdown(report),
+            force=force,
         )
         if not (quiet and not report.items):
             say(f"wrote {session.config.followups_path}")
@@ -514,10 +543,16 @@ def followups(
     help="Write the md index into the vault (default Interviews/Index.md, [output] index) "
     "instead of printing it.",
 )
+@force_option("vault-tools index --write --force")
 @cache_option
 @user_errors
 def index(
-    vault: Path | None, as_of: dt.date | None, output_format: str, write: bool, no_cache: bool
+    vault: Path | None,
+    as_of: dt.date | None,
+    output_format: str,
+    write: bool,
+    force: bool,
+    no_cache: bool,
 ) -> None:
     """One row per interview note: person, company, role, status, dates, the person's last
     contact and the note's next due follow-up.
@@ -527,10 +562,12 @@ def index(
       vault-tools index --vault ~/Notes
       vault-tools index --format csv > interviews.csv
       vault-tools index --write                            # Interviews/Index.md
+      vault-tools index --write --force                    # even over your edits of it
     """
     from vault_tools.app import INDEX_META, generated_text, index_for, write_note
     from vault_tools.render import index as render
 
+    check_force(force, write)
     session = open_session(vault, as_of, use_cache=not no_cache)
     try:
         report = index_for(session)
@@ -538,7 +575,11 @@ def index(
         finish(session)
     if write:
         write_note(
-            session.root, session.config.index_path, INDEX_META, render.render_markdown(report)
+            session.root,
+            session.config.index_path,
+            INDEX_META,
+            render.render_markdown(report),
+            force=force,
         )
         say(f"wrote {session.config.index_path}")
         return
@@ -578,6 +619,7 @@ def index(
     help="Write the md digest into the vault (default Digests/2026-W47.md, [output] digests) "
     "instead of printing it.",
 )
+@force_option("vault-tools digest --write --force")
 @cache_option
 @user_errors
 def digest(
@@ -588,6 +630,7 @@ def digest(
     until: dt.date | None,
     output_format: str,
     write: bool,
+    force: bool,
     no_cache: bool,
 ) -> None:
     """The weekly reflection digest: interviews held with their takeaways, what went well and
@@ -600,6 +643,7 @@ def digest(
       vault-tools digest --week 2026-W47 --format json
       vault-tools digest --since 2026-11-01 --until 2026-11-15
       vault-tools digest --write                   # writes Digests/2026-W47.md
+      vault-tools digest --write --force           # even over your edits of it
 
     \b
     In a crontab (Mondays at 08:00; no terminal or environment needed):
@@ -615,6 +659,7 @@ def digest(
     )
     from vault_tools.render import digest as render
 
+    check_force(force, write)
     if week is not None and (since is not None or until is not None):
         raise click.UsageError("give either --week or --since and --until, not both")
     if (since is None) != (until is None):
@@ -630,7 +675,7 @@ def digest(
     meta = digest_meta(period, session.as_of)
     if write:
         rel = digest_note_path(session, period)
-        write_note(session.root, rel, meta, render.render_markdown(report))
+        write_note(session.root, rel, meta, render.render_markdown(report), force=force)
         say(f"wrote {rel}")
         return
     if output_format == "json":
@@ -695,6 +740,7 @@ def watch(
     import threading
 
     from vault_tools.app import INDEX_META, index_of, write_note
+    from vault_tools.files import WriteRefused
     from vault_tools.render import check as render_check
     from vault_tools.render import index as render_index
     from vault_tools.render import watch as render
@@ -730,6 +776,10 @@ def watch(
             if write_note(state.root, rel, INDEX_META, body, only_if_changed=True):
                 say(f"wrote {rel}")
             state.index_written(batch)
+        except WriteRefused as exc:
+            # Not a reason to stop watching; said once, until the index can be written again.
+            if state.index_refused(str(exc)):
+                warn(watch_refusal(exc))
         except VaultToolsError as exc:
             if starting:
                 raise
@@ -776,6 +826,17 @@ def watch(
         watcher.stop()
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
+
+
+def watch_refusal(exc: WriteRefused) -> str:
+    """What ``watch --write-index`` says when the index note is not its to replace."""
+    if exc.edited:
+        return (
+            f"not replacing {exc.rel}: it was changed after vault-tools wrote it; move your "
+            "text elsewhere, or replace it with `vault-tools index --write --force`. "
+            "Watching goes on"
+        )
+    return f"{exc}. Watching goes on"
 
 
 def _stop_on_sigterm() -> Any:

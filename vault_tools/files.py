@@ -1,16 +1,53 @@
 """Files of the vault: reading note bytes safely, and writing only inside the vault,
-atomically, never over the user's words."""
+atomically, never over the user's words.
+
+Every write walks the folders from the vault root with directory descriptors, each opened
+with ``O_NOFOLLOW`` (``open_folder``): a folder swapped for a symlink while the write
+happens cannot send the note elsewhere. The note is staged in an anonymous file where the
+system has them (Linux's ``O_TMPFILE``), so a run killed half-way leaves nothing behind;
+a named temporary file lives only between its link and the rename. Temporary files that a
+killed run left anyway are removed by the next write into their folder.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import errno
 import os
+import re
 import stat
-from collections.abc import Callable, Iterator
-from pathlib import Path
+import time
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path, PurePath
+from typing import NamedTuple
 
 from vault_tools.errors import VaultToolsError
+
+#: Whether names can be reached through a folder's descriptor here (Linux, macOS, the BSDs).
+#: Elsewhere (Windows) every folder on the way is looked at with ``lstat`` before it is
+#: used: the same refusals, with a window between the look and the use. Tests turn it off.
+DIR_FD = (
+    hasattr(os, "O_DIRECTORY")
+    and hasattr(os, "O_NOFOLLOW")
+    and {os.open, os.mkdir, os.stat, os.unlink, os.link, os.rename} <= os.supports_dir_fd
+    and os.listdir in os.supports_fd
+)
+#: Whether to stage a write in an anonymous file (``O_TMPFILE``, linked into place through
+#: ``/proc/self/fd``): it has no name, so a killed run cannot leave it behind.
+TMPFILE = hasattr(os, "O_TMPFILE")
+
+#: A temporary file left by a killed run is removed once its process is gone, or after this.
+STALE_TEMP_S = 3600
+#: How often the file at the output path may change under a write before it gives up.
+_ATTEMPTS = 20
+
+# Ours: `.vault-tools.<pid>.<8 random>.tmp`. Earlier versions wrote `.<name>.<8 chars>.tmp`.
+_OUR_TEMP = re.compile(r"\.vault-tools\.(\d{1,10})\.[0-9a-f]{8}\.tmp")
+_OLD_TEMP = re.compile(r"\..+\.(?:md|ics|toml)\.[a-z0-9_]{8}\.tmp", re.DOTALL)
+
+
+# --------------------------------------------------------------------------------------------
+# Reading
 
 
 def read_note_bytes(root: Path, rel: str) -> bytes:
@@ -51,130 +88,538 @@ def is_under(path: str, folder: str) -> bool:
     return folder == "" or path == folder or path.startswith(folder + "/")
 
 
-def inside_vault(root: Path, rel: str) -> Path:
-    """The absolute path of ``rel``, refused unless it (and its folders) stay in the vault."""
-    resolved_root = root.resolve()
-    target = (root / rel).resolve()
-    if not target.is_relative_to(resolved_root) or target == resolved_root:
-        raise VaultToolsError(f"refusing to write {rel}: it leads outside the vault {root}")
-    return target
+# --------------------------------------------------------------------------------------------
+# Folders, walked from the vault root without following symlinks
 
 
-def _temp_beside(target: Path) -> tuple[int, str]:
-    """A temporary file next to ``target``, with the mode ``target`` has or would get.
+class NotAFolderError(OSError):
+    """A folder on the way is a symlink, or is not a folder at all. ``filename`` is its
+    vault-relative path."""
 
-    mkstemp makes it 0600; renamed into place as it is, every generated note (and every
-    rewrite of one the user had made group-readable) would end up private.
+    def __init__(self, rel: str, is_symlink: bool) -> None:
+        super().__init__(
+            errno.ELOOP if is_symlink else errno.ENOTDIR,
+            "is a symlink" if is_symlink else "is not a folder",
+            rel,
+        )
+        self.rel = rel
+        self.is_symlink = is_symlink
+
+
+class Folder:
+    """A folder of the vault, reached from the root without following a symlink. Names in
+    it are reached through its descriptor ``fd``; without descriptors (``fd == -1``) by
+    their path, whose folders were each checked with ``lstat``."""
+
+    def __init__(self, path: Path, fd: int, made: bool) -> None:
+        self.path = path
+        self.fd = fd
+        #: Whether this folder was created when it was opened.
+        self.made = made
+
+    def __enter__(self) -> Folder:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def at(self, name: str) -> tuple[str | Path, dict[str, int]]:
+        """How to reach ``name`` in the folder: through the descriptor, or by its path."""
+        return (name, {"dir_fd": self.fd}) if self.fd >= 0 else (self.path / name, {})
+
+    def lstat(self, name: str) -> os.stat_result:
+        where, how = self.at(name)
+        return os.stat(where, follow_symlinks=False, **how)
+
+    def open(self, name: str, flags: int, mode: int = 0o666) -> int:
+        """``os.open`` of ``name``, never through a symlink."""
+        where, how = self.at(name)
+        flags |= getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+        return os.open(where, flags, mode, **how)
+
+    def unlink(self, name: str) -> None:
+        where, how = self.at(name)
+        os.unlink(where, **how)  # a symlink or FIFO itself, never what it leads to
+
+    def replace(self, source: str, target: str) -> None:
+        if self.fd >= 0:
+            os.replace(source, target, src_dir_fd=self.fd, dst_dir_fd=self.fd)
+        else:
+            os.replace(self.path / source, self.path / target)
+
+    def link(self, source: str, target: str) -> None:
+        """A hard link ``target`` to ``source``; FileExistsError when the name is taken."""
+        if self.fd >= 0:
+            os.link(source, target, src_dir_fd=self.fd, dst_dir_fd=self.fd, follow_symlinks=False)
+        else:
+            os.link(self.path / source, self.path / target)
+
+    def link_anonymous(self, fd: int, target: str) -> None:
+        """Give the anonymous file ``fd`` (``O_TMPFILE``) the name ``target``."""
+        os.link(f"/proc/self/fd/{fd}", target, dst_dir_fd=self.fd, follow_symlinks=True)
+
+    def names(self) -> list[str]:
+        return os.listdir(self.fd if self.fd >= 0 else self.path)
+
+    def close(self) -> None:
+        if self.fd >= 0:
+            with contextlib.suppress(OSError):
+                os.close(self.fd)
+            self.fd = -1
+
+
+def open_folder(
+    root: Path, parts: Sequence[str], *, create: bool = False, dir_fd: bool | None = None
+) -> Folder:
+    """The folder ``root/parts...``, walked from ``root`` one folder at a time without
+    following a symlink (``root`` itself may be one: it is the user's choice of vault).
+
+    ``create``: make the folders that are missing. Raises NotAFolderError when one on the
+    way is a symlink (dangling or not) or not a folder, and OSError as the system raises it
+    otherwise, with the vault-relative path of the folder at fault as its ``filename`` (the
+    root's path when the root itself cannot be opened). ``dir_fd``: whether to use
+    directory descriptors (default ``DIR_FD``).
     """
-    target.parent.mkdir(parents=True, exist_ok=True)
-    import tempfile  # only a write needs it (and its shutil, bz2, lzma): not every command
-
-    fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    if not (DIR_FD if dir_fd is None else dir_fd):
+        return _open_folder_by_path(root, parts, create)
+    flags = os.O_RDONLY | os.O_DIRECTORY
+    fd = os.open(root, flags)
+    made = False
     try:
-        mode = stat.S_IMODE(target.stat().st_mode)
-    except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        mode = 0o666 & ~umask
-    with contextlib.suppress(OSError):
-        os.chmod(temp, mode)
-    return fd, temp
+        for i, part in enumerate(parts):
+            rel = "/".join(parts[: i + 1])
+            made = False
+            try:
+                try:
+                    child = os.open(part, flags | os.O_NOFOLLOW, dir_fd=fd)
+                except FileNotFoundError:
+                    if not create:
+                        raise
+                    try:
+                        os.mkdir(part, 0o777, dir_fd=fd)
+                        made = True
+                    except FileExistsError:
+                        pass  # made meanwhile (or a dangling symlink: refused below)
+                    child = os.open(part, flags | os.O_NOFOLLOW, dir_fd=fd)
+            except OSError as exc:
+                if exc.errno in (errno.ELOOP, errno.ENOTDIR, errno.EMLINK):
+                    try:
+                        info = os.stat(part, dir_fd=fd, follow_symlinks=False)
+                        is_link = stat.S_ISLNK(info.st_mode)
+                    except OSError:
+                        is_link = exc.errno != errno.ENOTDIR
+                    raise NotAFolderError(rel, is_link) from None
+                raise OSError(exc.errno, exc.strerror, rel) from None
+            os.close(fd)
+            fd = child
+    except BaseException:
+        os.close(fd)
+        raise
+    return Folder(root.joinpath(*parts), fd, made)
+
+
+def _open_folder_by_path(root: Path, parts: Sequence[str], create: bool) -> Folder:
+    path = root
+    made = False
+    for i, part in enumerate(parts):
+        rel = "/".join(parts[: i + 1])
+        path = path / part
+        made = False
+        try:
+            try:
+                info = os.lstat(path)
+            except FileNotFoundError:
+                if not create:
+                    raise
+                try:
+                    os.mkdir(path)
+                    made = True
+                except FileExistsError:
+                    pass
+                info = os.lstat(path)
+        except OSError as exc:
+            raise OSError(exc.errno, exc.strerror, rel) from None
+        if not stat.S_ISDIR(info.st_mode):
+            raise NotAFolderError(rel, stat.S_ISLNK(info.st_mode))
+    return Folder(path, -1, made)
+
+
+# --------------------------------------------------------------------------------------------
+# Writing
+
+
+class WriteRefused(VaultToolsError):
+    """A file at an output path that is not ours to replace: a user's own file, or a
+    generated note changed after vault-tools wrote it (``edited``)."""
+
+    def __init__(self, message: str, rel: str, *, edited: bool = False) -> None:
+        super().__init__(message)
+        self.rel = rel
+        self.edited = edited
+
+
+class AlreadyExistsError(VaultToolsError):
+    """``create_new``'s name is taken: nothing was written."""
+
+    def __init__(self, rel: str, what: str = "") -> None:
+        super().__init__(f"{rel} already exists{what}; nothing was written")
+        self.rel = rel
+
+
+def vault_parts(root: Path, rel: str) -> tuple[str, ...]:
+    """The folders and name of ``rel``, refused unless it names a file inside the vault."""
+    path = PurePath(rel)
+    if path.anchor or not path.parts or ".." in path.parts:
+        raise VaultToolsError(f"refusing to write {rel}: it leads outside the vault {root}")
+    if "\x00" in rel:  # no file system holds it; os.open would raise ValueError
+        raise VaultToolsError(f"refusing to write {rel!r}: a file name cannot hold a NUL character")
+    return path.parts
+
+
+def inside_vault(root: Path, rel: str) -> Path:
+    """The path of ``rel`` in the vault, refused unless it stays inside it (as written: the
+    writers below also refuse every symlink on the way)."""
+    return root.joinpath(*vault_parts(root, rel))
+
+
+def _symlink_refusal(rel: str, what: str) -> VaultToolsError:
+    return VaultToolsError(
+        f"refusing to write {rel}: {what} is a symlink, and vault-tools never writes through "
+        "one (it could lead outside the vault)"
+    )
+
+
+@contextlib.contextmanager
+def _write_errors(rel: str) -> Iterator[None]:
+    """A failed write (no permission, disk full, read-only file system, a name too long)
+    is one clear line and exit 2, not a traceback. Cleanup has run by the time it gets here."""
+    try:
+        yield
+    except NotAFolderError as exc:
+        if exc.is_symlink:
+            raise _symlink_refusal(rel, exc.rel) from None
+        raise VaultToolsError(f"refusing to write {rel}: {exc.rel} is not a folder") from None
+    except OSError as exc:
+        raise VaultToolsError(f"cannot write {rel}: {exc.strerror or exc}") from None
 
 
 def _write_all(fd: int, data: bytes) -> None:
+    """Write ``data`` to ``fd``, make it durable, and close ``fd``."""
     with os.fdopen(fd, "wb") as handle:
         handle.write(data)
         handle.flush()
         os.fsync(handle.fileno())
 
 
-@contextlib.contextmanager
-def _write_errors(rel: str) -> Iterator[None]:
-    """A failed write (no permission, disk full, read-only file system) is one clear line
-    and exit 2, not a traceback. Cleanup has run by the time it gets here."""
+_proc_fd: bool | None = None
+
+
+def _anonymous(folder: Folder) -> int:
+    """An anonymous file in ``folder`` (``O_TMPFILE``) to stage a write in, or -1 where
+    there is none (another system, a file system without them, no ``/proc``)."""
+    global _proc_fd
+    if not TMPFILE or folder.fd < 0:
+        return -1
+    if _proc_fd is None:
+        _proc_fd = os.path.isdir("/proc/self/fd")
+    if not _proc_fd:
+        return -1
     try:
-        yield
-    except OSError as exc:
-        raise VaultToolsError(f"cannot write {rel}: {exc.strerror or exc}") from None
+        return os.open(".", os.O_TMPFILE | os.O_WRONLY, 0o666, dir_fd=folder.fd)
+    except OSError:  # EOPNOTSUPP, EISDIR (an old kernel), EINVAL...: a named file will do
+        return -1
 
 
-def _create_exclusive(target: Path, data: bytes) -> None:
-    """Create ``target`` only if the name is free; a failed write leaves no part of it."""
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
-    fd = os.open(target, flags, 0o666)
-    try:
-        _write_all(fd, data)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(target)
-        raise
+def _temp_name() -> str:
+    """Ours, and short whatever the target's length: a 254-byte note name still fits."""
+    return f".vault-tools.{os.getpid()}.{os.urandom(4).hex()}.tmp"
 
 
-def create_new(root: Path, rel: str, text: str) -> Path:
-    """Create ``rel`` with ``text``; exit 2 (nothing written) when it already exists.
+def _set_mode(folder: Folder, fd: int, name: str | None, mode: int | None) -> None:
+    """Give the staged file the target's mode (``None``: the umask's, as created)."""
+    if mode is None:
+        return
+    with contextlib.suppress(OSError):
+        if os.chmod in os.supports_fd:
+            os.chmod(fd, mode)
+        elif name is not None:
+            os.chmod(folder.path / name, mode)
 
-    The file appears whole or not at all: written to a temporary file, then hard-linked
-    into place, which fails atomically if the name was taken in the meantime.
-    """
-    target = inside_vault(root, rel)
-    if target.exists() or target.is_symlink():
-        raise VaultToolsError(f"{rel} already exists; nothing was written")
-    with _write_errors(rel):
-        fd, temp = _temp_beside(target)
+
+def _named_temp(folder: Folder, data: bytes, mode: int | None) -> str:
+    """A temporary file of ours in ``folder`` holding ``data``; removed if that fails."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL
+    for _ in range(100):
+        name = _temp_name()
         try:
-            _write_all(fd, text.encode("utf-8"))
-            try:
-                os.link(temp, target)
-            except FileExistsError:
-                raise VaultToolsError(f"{rel} already exists; nothing was written") from None
-            except OSError:
-                # No hard links on this file system: fall back to an exclusive create.
-                try:
-                    _create_exclusive(target, text.encode("utf-8"))
-                except FileExistsError:
-                    raise VaultToolsError(f"{rel} already exists; nothing was written") from None
-        finally:
+            fd = folder.open(name, flags, 0o666)
+        except FileExistsError:
+            continue
+        try:
+            _set_mode(folder, fd, name, mode)
+            _write_all(fd, data)
+        except BaseException:
             with contextlib.suppress(OSError):
-                os.unlink(temp)
-    return target
+                folder.unlink(name)
+            raise
+        return name
+    raise FileExistsError(errno.EEXIST, "no free temporary name", os.fspath(folder.path))
 
 
-def replace_atomically(target: Path, text: str) -> None:
-    """Write ``target`` via a temporary file in the same folder and a rename."""
-    fd, temp = _temp_beside(target)
+def _staged(folder: Folder, data: bytes, mode: int | None) -> str:
+    """A named temporary file in ``folder`` holding ``data``, ready to be renamed. Written
+    whole in an anonymous file first where there are some, so that the name exists only
+    from the link to the rename."""
+    fd = _anonymous(folder)
+    if fd >= 0:
+        try:
+            _set_mode(folder, fd, None, mode)
+            _write_all(os.dup(fd), data)
+            for _ in range(100):
+                name = _temp_name()
+                try:
+                    folder.link_anonymous(fd, name)
+                except FileExistsError:
+                    continue
+                except OSError:
+                    break  # no links from /proc here: write a named file
+                return name
+        finally:
+            os.close(fd)
+    return _named_temp(folder, data, mode)
+
+
+def _pid_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    if os.name != "posix":
+        return True  # (os.kill would end it on Windows): left to the age rule
     try:
-        _write_all(fd, text.encode("utf-8"))
-        os.replace(temp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
-        raise
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # someone else's: alive
+    return True
 
 
-def write_generated(root: Path, rel: str, text: str, is_ours: Callable[[bytes], bool]) -> Path:
-    """Write a generated note (index, follow-ups, digest) at ``rel`` inside the vault.
+def remove_stale_temps(folder: Folder) -> list[str]:
+    """Remove the temporary files a killed vault-tools left in ``folder``: ours whose
+    process is gone, and ours or an earlier version's (``.<note>.md.<8>.tmp``) older than
+    ``STALE_TEMP_S``. Returns the names removed."""
+    removed: list[str] = []
+    try:
+        names = folder.names()
+    except OSError:
+        return removed
+    now = time.time()
+    for name in names:
+        if not (name.startswith(".") and name.endswith(".tmp")):
+            continue
+        ours = _OUR_TEMP.fullmatch(name)
+        if ours is None and _OLD_TEMP.fullmatch(name) is None:
+            continue
+        try:
+            info = folder.lstat(name)
+        except OSError:
+            continue
+        if not stat.S_ISREG(info.st_mode):
+            continue
+        old = now - info.st_mtime > STALE_TEMP_S
+        if old or (ours is not None and not _pid_alive(int(ours.group(1)))):
+            try:
+                folder.unlink(name)
+            except OSError:
+                continue
+            removed.append(name)
+    return removed
 
-    An existing file is replaced only when ``is_ours(its bytes)`` says vault-tools wrote it
-    (``generated_by: vault-tools`` in its front matter): a user's own file at that path is
-    left untouched and the command exits 2 with a way out.
-    """
-    target = inside_vault(root, rel)
-    if target.is_symlink() or (target.exists() and not target.is_file()):
+
+class _Existing(NamedTuple):
+    data: bytes
+    #: (device, inode, size, mtime, ctime) of the file read.
+    identity: tuple[int, int, int, int, int]
+    mode: int
+
+
+def _identity(info: os.stat_result) -> tuple[int, int, int, int, int]:
+    return (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+
+
+def _look(folder: Folder, name: str, rel: str) -> os.stat_result | None:
+    """The output file's status, refused when it is a symlink or not a regular file."""
+    try:
+        info = folder.lstat(name)
+    except FileNotFoundError:
+        return None
+    if stat.S_ISLNK(info.st_mode):
+        raise _symlink_refusal(rel, "it")
+    if not stat.S_ISREG(info.st_mode):
         raise VaultToolsError(
             f"refusing to write {rel}: it is not a regular file; "
             "choose another path in .vault-tools.toml [output]"
         )
-    if target.exists():
+    return info
+
+
+def _read_existing(folder: Folder, name: str, rel: str) -> _Existing | None:
+    if _look(folder, name, rel) is None:
+        return None
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)
+    try:
+        fd = folder.open(name, flags)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        if exc.errno in (errno.ELOOP, errno.EMLINK):  # swapped for a symlink meanwhile
+            raise _symlink_refusal(rel, "it") from None
+        raise VaultToolsError(f"cannot read {rel} to check it: {exc.strerror}") from None
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise VaultToolsError(f"refusing to write {rel}: it is not a regular file")
         try:
-            existing = target.read_bytes()
+            data = handle.read()
         except OSError as exc:
             raise VaultToolsError(f"cannot read {rel} to check it: {exc.strerror}") from None
-        if not is_ours(existing):
-            raise VaultToolsError(
+    return _Existing(data, _identity(info), stat.S_IMODE(info.st_mode))
+
+
+def _never(raw: bytes) -> bool:
+    return False
+
+
+def write_generated(
+    root: Path,
+    rel: str,
+    text: str,
+    is_ours: Callable[[bytes], bool],
+    *,
+    edited: Callable[[bytes], bool] = _never,
+    force: bool = False,
+    only_if_changed: bool = False,
+) -> bool:
+    """Write a generated note (index, follow-ups, digest) at ``rel`` inside the vault;
+    whether it was written.
+
+    An existing file is replaced only when ``is_ours(its bytes)`` says vault-tools wrote it
+    (``generated_by: vault-tools`` in its front matter), and ``edited(its bytes)`` says it
+    was not changed since (its recorded hash), unless ``force``: a user's own file is never
+    replaced, not even with ``force`` (WriteRefused, exit 2, with a way out).
+    ``only_if_changed``: a file that already holds ``text`` is left alone.
+
+    The folders are walked from the root without following symlinks; the file is staged
+    in the same folder and renamed into place; the mode of the file replaced is kept. If
+    the file changes between its check and the rename, it is checked again.
+    """
+    parts = vault_parts(root, rel)
+    data = text.encode("utf-8")
+    name = parts[-1]
+
+    def judged(folder: Folder) -> _Existing | None:
+        existing = _read_existing(folder, name, rel)
+        if existing is None:
+            return None
+        if not is_ours(existing.data):
+            raise WriteRefused(
                 f"refusing to replace {rel}: it was not written by vault-tools "
                 "(no `generated_by: vault-tools` in its front matter). Move it away, or "
                 "choose another path in .vault-tools.toml [output]"
+                + (" (--force never replaces a file of yours)" if force else ""),
+                rel,
             )
-    with _write_errors(rel):
-        replace_atomically(target, text)
-    return target
+        if not force and existing.data != data and edited(existing.data):
+            raise WriteRefused(
+                f"refusing to replace {rel}: it was changed after vault-tools wrote it; "
+                "move your text elsewhere, or run again with --force to replace it",
+                rel,
+                edited=True,
+            )
+        return existing
+
+    with _write_errors(rel), open_folder(root, parts[:-1], create=True) as folder:
+        existing = judged(folder)
+        if only_if_changed and existing is not None and existing.data == data:
+            return False
+        remove_stale_temps(folder)
+        temp = _staged(folder, data, existing.mode if existing else None)
+        try:
+            for _ in range(_ATTEMPTS):
+                now = _look(folder, name, rel)
+                if now is None or (existing is not None and _identity(now) == existing.identity):
+                    break
+                existing = judged(folder)  # changed meanwhile (another run, an editor)
+            else:
+                raise VaultToolsError(f"cannot write {rel}: it kept changing; nothing was written")
+            folder.replace(temp, name)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                folder.unlink(temp)
+            raise
+    return True
+
+
+def _create_exclusive(folder: Folder, name: str, rel: str, data: bytes) -> None:
+    """Create ``name`` only if it is free; a failed write leaves no part of it."""
+    try:
+        fd = folder.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    except FileExistsError:
+        raise AlreadyExistsError(rel) from None
+    try:
+        _write_all(fd, data)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            folder.unlink(name)
+        raise
+
+
+def create_new(root: Path, rel: str, text: str) -> Path:
+    """Create ``rel`` with ``text``, making its folders; AlreadyExistsError (exit 2,
+    nothing written) when the name is taken, by anything (a dangling symlink too).
+
+    The file appears whole or not at all: written first to an anonymous file (or a
+    temporary one), then linked into place, which fails if the name was taken meanwhile.
+    Without hard links, it is created exclusively and removed if the write fails.
+    """
+    parts = vault_parts(root, rel)
+    data = text.encode("utf-8")
+    name = parts[-1]
+    with _write_errors(rel), open_folder(root, parts[:-1], create=True) as folder:
+        try:
+            info = folder.lstat(name)
+        except FileNotFoundError:
+            pass
+        else:
+            if stat.S_ISLNK(info.st_mode):
+                raise AlreadyExistsError(
+                    rel, " (a symlink, never written through: it could lead outside the vault)"
+                )
+            raise AlreadyExistsError(rel)
+        remove_stale_temps(folder)
+        fd = _anonymous(folder)
+        if fd >= 0:
+            try:
+                _write_all(os.dup(fd), data)
+                try:
+                    folder.link_anonymous(fd, name)
+                    return root.joinpath(*parts)
+                except FileExistsError:
+                    raise AlreadyExistsError(rel) from None
+                except OSError:
+                    pass  # no hard links on this file system: an exclusive create
+            finally:
+                os.close(fd)
+            _create_exclusive(folder, name, rel, data)
+            return root.joinpath(*parts)
+        temp = _named_temp(folder, data, None)
+        try:
+            try:
+                folder.link(temp, name)
+            except FileExistsError:
+                raise AlreadyExistsError(rel) from None
+            except OSError:
+                _create_exclusive(folder, name, rel, data)
+        finally:
+            with contextlib.suppress(OSError):
+                folder.unlink(temp)
+    return root.joinpath(*parts)

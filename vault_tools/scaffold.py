@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
+import errno
 import json
+import os
 import re
+import stat
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
 from vault_tools.config import CONFIG_NAME, Config, default_config_text
 from vault_tools.dates import When
 from vault_tools.errors import VaultToolsError
-from vault_tools.files import create_new, inside_vault
+from vault_tools.files import (
+    AlreadyExistsError,
+    NotAFolderError,
+    create_new,
+    open_folder,
+    vault_parts,
+)
 from vault_tools.note import person_name
 from vault_tools.templates import TEMPLATE_NAME, builtin_template, template_text
 from vault_tools.vocabulary import STATUSES
@@ -25,11 +35,54 @@ _YAML_ESCAPE = re.compile(
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-def safe_file_stem(text: str) -> str:
-    """A file name safe on every OS: no ``/ \\ : * ? " < > |``, no control characters."""
+#: The longest file name most file systems hold (ext4, APFS, NTFS...), in UTF-8 bytes.
+NAME_MAX = 255
+
+
+def safe_file_stem(text: str, max_bytes: int = NAME_MAX - len(".md")) -> str:
+    """A file name safe on every OS: no ``/ \\ : * ? " < > |``, no control characters, and
+    at most ``max_bytes`` in UTF-8 (cut between characters, never inside one)."""
     stem = _UNSAFE_IN_NAME.sub(" ", text)
     stem = " ".join(stem.split()).strip(" .")
-    return stem[:120].rstrip(" .")
+    return cut_to_bytes(stem, max_bytes).rstrip(" .")
+
+
+def _extends(char: str) -> bool:
+    """Whether ``char`` belongs to the character before it (a combining accent, a joiner,
+    a variation selector, a skin tone, an emoji tag): a cut must not fall before it."""
+    code = ord(char)
+    return (
+        unicodedata.combining(char) != 0
+        or unicodedata.category(char) in ("Mn", "Me", "Mc")
+        or code in (0x200C, 0x200D)
+        or 0xFE00 <= code <= 0xFE0F
+        or 0x1F3FB <= code <= 0x1F3FF
+        or 0xE0020 <= code <= 0xE007F
+        or 0xE0100 <= code <= 0xE01EF
+    )
+
+
+def cut_to_bytes(text: str, max_bytes: int) -> str:
+    """The longest start of ``text`` that is at most ``max_bytes`` in UTF-8, ending between
+    two characters as a reader sees them: not inside a code point, nor before an accent,
+    a joiner or a modifier that belongs to the last one kept, nor inside a flag."""
+    if len(text.encode("utf-8", "surrogatepass")) <= max_bytes:
+        return text
+    size = 0
+    end = len(text)
+    for i, char in enumerate(text):
+        size += len(char.encode("utf-8", "surrogatepass"))
+        if size > max_bytes:
+            end = i
+            break
+    while end > 0 and (_extends(text[end]) or text[end - 1] in "\u200c\u200d"):
+        end -= 1
+    flags = 0  # regional indicators pair up into flags: never keep half of one
+    while end - flags > 0 and 0x1F1E6 <= ord(text[end - flags - 1]) <= 0x1F1FF:
+        flags += 1
+    if flags % 2 and 0x1F1E6 <= ord(text[end]) <= 0x1F1FF:
+        end -= 1
+    return text[:end]
 
 
 def yaml_quoted(value: str) -> str:
@@ -62,10 +115,13 @@ class NewNote:
 
 
 def note_file_name(new: NewNote) -> str:
-    stem = safe_file_stem(new.person)
+    """``2026-12-02 Jane Doe.md`` (or ``Jane Doe.md`` without a date), shortened to fit
+    ``NAME_MAX`` bytes when the person's name is very long: the front matter keeps it whole."""
+    prefix = f"{new.date.day.isoformat()} " if new.date else ""
+    stem = safe_file_stem(new.person, NAME_MAX - len(prefix.encode()) - len(".md"))
     if not stem:
         raise VaultToolsError(f"cannot make a file name from the person {new.person!r}")
-    return f"{new.date.day.isoformat()} {stem}.md" if new.date else f"{stem}.md"
+    return f"{prefix}{stem}.md"
 
 
 def person_link(name: str) -> str:
@@ -135,6 +191,41 @@ def create_note(root: Path, config: Config, new: NewNote) -> str:
     return rel
 
 
+def make_vault_folder(vault: Path) -> None:
+    """Make the folder ``init --vault`` names, when it is not there yet. A symlink is
+    followed only to a folder that exists: a loop, or one leading nowhere, is refused
+    (exit 2), so that init never creates a folder somewhere the symlink points to."""
+    try:
+        info = os.lstat(vault)
+    except FileNotFoundError:
+        try:
+            vault.mkdir(parents=True)
+        except OSError as exc:
+            why = exc.strerror or str(exc)
+            raise VaultToolsError(f"cannot create the vault folder {vault}: {why}") from None
+        return
+    except OSError as exc:
+        raise VaultToolsError(f"cannot use {vault} as the vault: {exc.strerror}") from None
+    if not stat.S_ISLNK(info.st_mode):
+        if not stat.S_ISDIR(info.st_mode):
+            raise VaultToolsError(f"cannot use {vault} as the vault: it is not a folder")
+        return
+    try:
+        target = os.stat(vault)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            why = "a symlink loop"
+        elif exc.errno == errno.ENOENT:
+            why = "a symlink to a folder that does not exist (init creates none through it)"
+        else:
+            why = f"a symlink that cannot be followed ({exc.strerror})"
+        raise VaultToolsError(
+            f"cannot use {vault} as the vault: it is {why}; give the vault's folder itself"
+        ) from None
+    if not stat.S_ISDIR(target.st_mode):
+        raise VaultToolsError(f"cannot use {vault} as the vault: it leads to a file, not a folder")
+
+
 def init_vault(root: Path, config: Config) -> list[tuple[str, str]]:
     """Create the config, the interview template and folder; returns (path, what happened)."""
     done: list[tuple[str, str]] = []
@@ -142,23 +233,29 @@ def init_vault(root: Path, config: Config) -> list[tuple[str, str]]:
         (CONFIG_NAME, default_config_text()),
         (f"{config.templates or 'Templates'}/{TEMPLATE_NAME}", builtin_template()),
     ):
-        if (root / rel).exists():
+        try:
+            create_new(root, rel, text)
+        except AlreadyExistsError:
             done.append((rel, "exists, left as it is"))
         else:
-            create_new(root, rel, text)
             done.append((rel, "created"))
     for folder in config.folders:
         if not folder:
             continue
-        target = inside_vault(root, folder)
-        if target.is_dir():
-            done.append((folder + "/", "exists, left as it is"))
-        elif target.exists():
+        parts = vault_parts(root, folder)
+        try:
+            with open_folder(root, parts, create=True) as made:
+                done.append((folder + "/", "created" if made.made else "exists, left as it is"))
+        except NotAFolderError as exc:
+            if exc.is_symlink:
+                raise VaultToolsError(
+                    f"cannot create {folder}/: {exc.rel} is a symlink, and vault-tools never "
+                    "writes through one (it could lead outside the vault)"
+                ) from None
+            if exc.rel != "/".join(parts):
+                why = f"{exc.rel} is not a folder"
+                raise VaultToolsError(f"cannot create {folder}/: {why}") from None
             done.append((folder + "/", "is a file, not a folder; left as it is"))
-        else:
-            try:
-                target.mkdir(parents=True)
-            except OSError as exc:
-                raise VaultToolsError(f"cannot create {folder}/: {exc.strerror or exc}") from None
-            done.append((folder + "/", "created"))
+        except OSError as exc:
+            raise VaultToolsError(f"cannot create {folder}/: {exc.strerror or exc}") from None
     return done

@@ -447,6 +447,8 @@ class Watch:
         self.notes_version = 0
         #: (notes version, as-of) the index note was last made of.
         self._index_made_of: tuple[int, dt.date] | None = None
+        #: Why the index note was last refused (not ours to replace), until it is written.
+        self._index_refusal: str | None = None
         self._ctx: Context | None = None
 
     def as_of(self) -> dt.date:
@@ -465,6 +467,16 @@ class Watch:
     def index_written(self, batch: BatchResult) -> None:
         """The index note was made (or found current) after ``batch``."""
         self._index_made_of = (self.notes_version, batch.as_of)
+        self._index_refusal = None
+
+    def index_refused(self, reason: str) -> bool:
+        """The index note could not be replaced (a user's file, or edited since it was
+        written): whether that is news to report. Said once, not at every save, until the
+        index is written again or the reason changes; each pass still tries, so the watch
+        takes up the index as soon as the user has moved their text."""
+        news = reason != self._index_refusal
+        self._index_refusal = reason
+        return news
 
     @property
     def facts(self) -> list[Facts]:

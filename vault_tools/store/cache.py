@@ -25,6 +25,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
+from vault_tools.files import DIR_FD, Folder, NotAFolderError, open_folder
+
 CACHE_DIR = ".vault-tools"
 CACHE_NAME = "cache.sqlite"
 SCHEMA = "4"
@@ -139,9 +141,7 @@ def _is_corrupt(exc: sqlite3.Error) -> bool:
 
 #: Whether names can be reached through a directory descriptor here (Linux, macOS, the
 #: BSDs); elsewhere (Windows) each name is looked at with ``lstat`` before it is used.
-_DIR_FD = hasattr(os, "O_DIRECTORY") and {os.open, os.mkdir, os.stat, os.unlink} <= set(
-    os.supports_dir_fd
-)
+_DIR_FD = DIR_FD
 
 
 class _Folder:
@@ -151,50 +151,27 @@ class _Folder:
     def __init__(self, root: Path) -> None:
         self.root = root
         self.path = root / CACHE_DIR
-        self.fd = -1
+        self._folder: Folder | None = None
+
+    @property
+    def fd(self) -> int:
+        return self._folder.fd if self._folder is not None else -1
 
     def _at(self, name: str) -> tuple[str | Path, dict[str, int]]:
         """How to reach ``name`` in the folder: through the descriptor, or by its path."""
-        return (name, {"dir_fd": self.fd}) if self.fd >= 0 else (self.path / name, {})
+        return self._folder.at(name) if self._folder is not None else (self.path / name, {})
 
     def open(self) -> str | None:
         """Open (making it when absent); a reason when it must not be used."""
-        made = False
-        if _DIR_FD:
-            flags = os.O_RDONLY | os.O_DIRECTORY
-            try:
-                root_fd = os.open(self.root, flags)
-            except OSError as exc:
-                return f"cannot open the vault folder: {exc.strerror or exc}"
-            try:
-                try:
-                    os.mkdir(CACHE_DIR, 0o777, dir_fd=root_fd)
-                    made = True
-                except FileExistsError:
-                    pass
-                try:
-                    nofollow = flags | getattr(os, "O_NOFOLLOW", 0)
-                    self.fd = os.open(CACHE_DIR, nofollow, dir_fd=root_fd)
-                except OSError as exc:
-                    if exc.errno in (errno.ELOOP, errno.ENOTDIR, errno.EMLINK):
-                        return f"{CACHE_DIR} is a symlink or not a folder; the cache is not used"
-                    raise
-            except OSError as exc:
+        try:
+            self._folder = open_folder(self.root, (CACHE_DIR,), create=True, dir_fd=_DIR_FD)
+        except NotAFolderError:
+            return f"{CACHE_DIR} is a symlink or not a folder; the cache is not used"
+        except OSError as exc:
+            if exc.filename == CACHE_DIR:
                 return exc.strerror or str(exc)
-            finally:
-                os.close(root_fd)
-        else:
-            try:
-                try:
-                    os.mkdir(self.path)
-                    made = True
-                except FileExistsError:
-                    pass
-                info = os.lstat(self.path)
-            except OSError as exc:
-                return exc.strerror or str(exc)
-            if not stat.S_ISDIR(info.st_mode):
-                return f"{CACHE_DIR} is a symlink or not a folder; the cache is not used"
+            return f"cannot open the vault folder: {exc.strerror or exc}"
+        made = self._folder.made
         if made or not self._exists("CACHEDIR.TAG"):
             self._create("CACHEDIR.TAG", CACHEDIR_TAG)
         if made or not self._exists(".gitignore"):
@@ -258,10 +235,8 @@ class _Folder:
                 self._unlink(name)
 
     def close(self) -> None:
-        if self.fd >= 0:
-            with contextlib.suppress(OSError):
-                os.close(self.fd)
-            self.fd = -1
+        if self._folder is not None:
+            self._folder.close()
 
 
 class NoteCache:
