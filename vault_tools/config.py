@@ -151,7 +151,7 @@ class _Reader:
         255 bytes, 4096 bytes at most in all."""
         problem = _path_problem(value)
         if problem:
-            raise self.fail(name, f"{problem}, not {quoted(value, 40)}")
+            raise self.fail(name, problem)
         return value
 
     def relative_path(self, data: Mapping[str, Any], key: str, name: str, default: str) -> str:
@@ -191,17 +191,18 @@ class _Reader:
 
 
 def _path_problem(value: str) -> str | None:
+    """What no file system allows in ``value``, said with the value cut short; else None."""
     if "\0" in value:
-        return "must not hold a NUL byte (no file name can)"
+        return f"must not hold a NUL byte (no file name can), not {quoted(value, 40)}"
     size = len(value.encode("utf-8", "surrogatepass"))
     if size > MAX_PATH_BYTES:
-        return f"must be at most {MAX_PATH_BYTES} bytes long, not {size:,}"
+        return f"must be at most {MAX_PATH_BYTES} bytes long, not {size:,} ({quoted(value, 40)})"
     for part in value.split("/"):
         size = len(part.encode("utf-8", "surrogatepass"))
         if size > MAX_NAME_BYTES:
             return (
-                f"must not hold a file or folder name over {MAX_NAME_BYTES} bytes "
-                f"({quoted(part, 20)} is {size:,})"
+                f"must not hold a file or folder name over {MAX_NAME_BYTES} bytes, "
+                f"not one of {size:,} bytes ({quoted(part, 20)})"
             )
     return None
 

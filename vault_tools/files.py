@@ -276,12 +276,6 @@ def vault_parts(root: Path, rel: str) -> tuple[str, ...]:
     return path.parts
 
 
-def inside_vault(root: Path, rel: str) -> Path:
-    """The path of ``rel`` in the vault, refused unless it stays inside it (as written: the
-    writers below also refuse every symlink on the way)."""
-    return root.joinpath(*vault_parts(root, rel))
-
-
 def _symlink_refusal(rel: str, what: str) -> VaultToolsError:
     return VaultToolsError(
         f"refusing to write {rel}: {what} is a symlink, and vault-tools never writes through "
