@@ -14,6 +14,13 @@ from __future__ import annotations
 import re
 from typing import Any
 
+#: An integer written with more digits than this (its sign, ``0x``/``0o`` and leading zeros
+#: aside) is read as the text written. Python refuses to convert more than 4,300 decimal
+#: digits either way (int() and str() raise, and converting is quadratic); this bound keeps
+#: every integer read within the lowest limit Python can be set to (640 digits), so that
+#: printing one never fails: 500 hex digits are 2,000 bits, 603 decimal digits.
+MAX_INT_DIGITS = 500
+
 _KEY_LINE = re.compile(r"([A-Za-z_][A-Za-z0-9_\-]*(?: [A-Za-z0-9_\-]+)*):(?: +(.*))?")
 # A plain scalar vault-tools can read alone: no leading indicator, no ": " or " #", no
 # trailing spaces, nothing YAML or this reader treats specially.
@@ -26,9 +33,26 @@ _UNUSUAL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff\t\\\\]")
 _BOOL = re.compile(r"true|True|TRUE|false|False|FALSE")
 _NULL = re.compile(r"~|null|Null|NULL")
 _INT = re.compile(r"[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+")
+_ZEROS = re.compile("0*")
 _FLOAT = re.compile(
     r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)"
 )
+
+
+def yaml_int(text: str) -> int | str:
+    """The value of a YAML 1.2 integer (``[-+]?[0-9]+``, ``0o[0-7]+``, ``0x[0-9a-fA-F]+``);
+    the text itself when it has more than ``MAX_INT_DIGITS`` digits. Both front matter
+    readers use it, so a long number reads the same in each."""
+    start = 1 if text[:1] in "+-" else 0
+    base = 10
+    if text.startswith(("0x", "0o"), start):
+        base, start = (16 if text[start + 1] == "x" else 8), start + 2
+    zeros = _ZEROS.match(text, start)  # always matches, perhaps nothing
+    start = zeros.end() if zeros else start
+    if len(text) - start > MAX_INT_DIGITS:
+        return text  # counted, not sliced: the text may be megabytes
+    value = int(text[start:] or "0", base)
+    return -value if text[:1] == "-" else value
 
 
 def _resolve(plain: str) -> Any:
@@ -40,7 +64,7 @@ def _resolve(plain: str) -> Any:
         return None
     if first in "-+0123456789.":
         if _INT.fullmatch(plain):
-            return int(plain, 0) if plain.startswith(("0o", "0x")) else int(plain, 10)
+            return yaml_int(plain)
         if _FLOAT.fullmatch(plain):
             lowered = plain.lower()
             if lowered.endswith(".inf"):

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from vault_tools.fastyaml import read_simple
+from vault_tools.fastyaml import read_simple, yaml_int
 from vault_tools.structure import scan_structure
 from vault_tools.vocabulary import normalize_heading
 
@@ -179,8 +179,14 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-def _construct_int(loader: Any, node: Any) -> int:
+_YAML_INT = re.compile(r"[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+")
+
+
+def _construct_int(loader: Any, node: Any) -> int | str:
     text = str(loader.construct_scalar(node))
+    if _YAML_INT.fullmatch(text):
+        return yaml_int(text)  # as the plain reader reads it: a long number stays text
+    # An explicit ``!!int`` tag on other text: what Python reads (``1_000``), else VT001.
     if text.startswith(("0o", "0x")):
         return int(text, 0)
     return int(text, 10)
