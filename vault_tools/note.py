@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from vault_tools.fastyaml import read_simple, yaml_int
+from vault_tools.fastyaml import MAX_YAML_NODES as MAX_YAML_NODES
+from vault_tools.fastyaml import read_simple_lines, yaml_int
 from vault_tools.structure import scan_structure
 from vault_tools.vocabulary import normalize_heading
 
@@ -29,8 +30,8 @@ _FENCE_OPEN = re.compile(r"^---[ \t]*$")
 _MAYBE_INTERVIEW = re.compile(r"interview", re.IGNORECASE)
 
 # Front matter bigger than this is almost surely not front matter a person wrote; we still
-# read it, but cap what YAML may build from it (aliases can multiply a small text).
-MAX_YAML_NODES = 100_000
+# read it, but cap what YAML may build from it (aliases can multiply a small text):
+# MAX_YAML_NODES values (fastyaml's, so both readers keep one limit), MAX_YAML_DEPTH levels.
 MAX_YAML_DEPTH = 100
 
 
@@ -595,6 +596,7 @@ def parse_note(path: str, raw: bytes) -> Note:
         # Binary content (or UTF-16 read as bytes): nothing to parse as Markdown.
         text = text.replace("\x00", "")
     lines = split_lines(text)
+    del text  # a long note is held once, as its lines, while its front matter is read
     return parse_lines(path, lines)
 
 
@@ -632,8 +634,8 @@ def parse_lines(path: str, lines: tuple[str, ...]) -> Note:
             maybe_interview = any(_MAYBE_INTERVIEW.search(t) for t in lines[:50])
         else:
             body_start = close + 2
-            yaml_text = "\n".join(lines[1:close])
-            simple = read_simple(yaml_text, 2)
+            simple = read_simple_lines(lines[1:close], 2)
+            yaml_text = "" if simple else "\n".join(lines[1:close])
             try:
                 data, key_lines, more = (*simple, []) if simple else _load_yaml(yaml_text, 2)
             except _FrontMatterError as exc:
