@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from vault_tools.dates import parse_cadence, parse_when
+from vault_tools.dates import BEYOND_CALENDAR, parse_cadence, parse_when
 from vault_tools.diagnostics import Finding
 from vault_tools.interview import Context, status_of
 from vault_tools.note import Note, unquoted_wikilink
@@ -57,7 +57,8 @@ def wrong_type(note: Note, ctx: Context) -> Iterator[Finding]:
     Why: reports would silently skip the value (a follow-up never shows, a thank-you looks
     unsent). Obsidian also shows such a property as a type mismatch.
 
-    Example: ``follow_up: next week``. Fix: ``follow_up: 2026-12-04``.
+    Example: ``follow_up: next week``. Fix: ``follow_up: 2026-12-04``. A cadence longer
+    than the calendar (``keep_in_touch: 99999999999d``) is reported too: write ``never``.
     """
     fm = note.frontmatter
     if fm is None:
@@ -79,12 +80,14 @@ def wrong_type(note: Note, ctx: Context) -> Iterator[Finding]:
                 line, column, f'"{key}" is not a date: {_show(value)} (write it like {example})'
             )
     cadence = fm.get("keep_in_touch")
-    if cadence is not None and parse_cadence(cadence) is None:
+    days = parse_cadence(cadence) if cadence is not None else None
+    if cadence is not None and days in (None, BEYOND_CALENDAR):
         line, column = _where(note, "keep_in_touch")
+        what = "is not a cadence" if days is None else "is longer than the calendar"
         yield Finding(
             line,
             column,
-            f'"keep_in_touch" is not a cadence: {_show(cadence)} '
+            f'"keep_in_touch" {what}: {_show(cadence)} '
             "(use days like 60, or 90d, 12w, 3m, or never)",
         )
     if "status" in fm and fm["status"] is not None and not isinstance(fm["status"], str):
