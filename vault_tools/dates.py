@@ -22,6 +22,12 @@ _WEEK_RE = re.compile(r"^(?P<year>\d{4})-?W(?P<week>\d{1,2})$", re.IGNORECASE)
 
 #: ``keep_in_touch: never`` / ``false``: the person gets no keep-in-touch reminders.
 NEVER = -1
+#: The most days between two dates of the calendar (0001-01-01 to 9999-12-31).
+CALENDAR_DAYS = (dt.date.max - dt.date.min).days
+#: A cadence longer than the calendar (``keep_in_touch: 99999999999d``) is read as this:
+#: every date plus it lies past the calendar's end, and no number of its digits is
+#: converted (Python refuses an int of over 4,300 digits).
+BEYOND_CALENDAR = CALENDAR_DAYS + 1
 
 
 def quoted(text: str, limit: int = 60) -> str:
@@ -140,30 +146,43 @@ def _from_datetime(moment: dt.datetime, tz: dt.tzinfo | None) -> When:
 def parse_cadence(value: object) -> int | None:
     """Read ``keep_in_touch``: days as a number, ``90d``, ``12w``, ``3m`` (30-day months).
 
-    Returns the number of days, ``NEVER`` for ``false``/``never``, ``None`` when unreadable.
+    Returns the number of days, ``NEVER`` for ``false``/``never``, ``None`` when unreadable;
+    a cadence longer than the calendar is ``BEYOND_CALENDAR`` (a finding; never due).
     """
     if value is False or (isinstance(value, str) and value.strip().lower() in {"never", "false"}):
         return NEVER
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
-        return value if value > 0 else None
+        return min(value, BEYOND_CALENDAR) if value > 0 else None
     if not isinstance(value, str):
         return None
-    m = _DURATION_RE.match(value.strip())
-    if not m:
-        return None
-    n = int(m["n"])
-    days = n * {"": 1, "d": 1, "w": 7, "m": 30}[m["unit"].lower()]
-    return days if days > 0 else None
+    days = _days_of(value)
+    return min(days, BEYOND_CALENDAR) if days is not None and days > 0 else None
 
 
-def parse_duration_days(text: str) -> int | None:
-    """Read a horizon like ``7d``, ``2w``, ``1m`` or ``10`` (days); ``None`` when unreadable."""
+#: A duration written with more digits than this is read as ``BEYOND_CALENDAR`` days,
+#: without converting them.
+_MAX_DURATION_DIGITS = 18
+
+
+def _days_of(text: str) -> int | None:
+    """Days of ``90d``, ``12w``, ``3m`` or ``10``; ``None`` when unreadable."""
     m = _DURATION_RE.match(text.strip())
     if not m:
         return None
-    return int(m["n"]) * {"": 1, "d": 1, "w": 7, "m": 30}[m["unit"].lower()]
+    digits = m["n"].lstrip("0") or "0"
+    if len(digits) > _MAX_DURATION_DIGITS:
+        return BEYOND_CALENDAR  # past the calendar's end, whatever the digits
+    return int(digits) * {"": 1, "d": 1, "w": 7, "m": 30}[m["unit"].lower()]
+
+
+def parse_duration_days(text: str) -> int | None:
+    """Read a horizon like ``7d``, ``2w``, ``1m`` or ``10`` (days); ``None`` when unreadable.
+
+    One of more than 18 digits is ``BEYOND_CALENDAR`` days: it reaches every date.
+    """
+    return _days_of(text)
 
 
 @dataclass(frozen=True)

@@ -516,6 +516,10 @@ _DATA_KEYS = frozenset(
 )
 #: An int of at most this many bits has fewer digits than any int-digit limit allows (640).
 _SAFE_INT_BITS = 2000
+#: Facts holding more characters of text than this are not data: their JSON (up to 12
+#: bytes a character, escaped) could pass the 16 MiB the cache reads back, so it would be
+#: written and never read; and a note that long is read again faster than that is written.
+MAX_FACT_TEXT = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -577,7 +581,8 @@ class Facts:
         """The facts as JSON-plain data (dicts with str keys, lists, str, int, float, bool,
         None), for ``from_data``; ``None`` when a value cannot be written as JSON exactly
         (a set, bytes, a tuple, a dict with a key that is not a string, an int too long for
-        ``str()``, a NaN or an infinity, nesting beyond ``MAX_FACT_DEPTH``...).
+        ``str()``, a NaN or an infinity, nesting beyond ``MAX_FACT_DEPTH``...), or when its
+        text is longer than ``MAX_FACT_TEXT`` (a pasted 20 MB value: re-read, not stored).
 
         Strings are kept as they are: a front matter value may hold a lone surrogate
         (YAML's ``"\\ud800"``), which JSON writes exactly only as an ``\\u`` escape.
@@ -596,6 +601,8 @@ class Facts:
                 "to_improve": list(self.to_improve),
             }
         except (_NotData, TypeError, ValueError, AttributeError):  # facts made by hand
+            return None
+        if _text_length(data) > MAX_FACT_TEXT:
             return None
         # The data is what ``from_data`` accepts and gives these facts back, or none.
         return data if Facts.from_data(data) == self else None
@@ -631,6 +638,23 @@ class _NotData(Exception):
 
 def _refuse_constant(name: str) -> object:
     raise _NotData(name)
+
+
+def _text_length(data: object) -> int:
+    """Characters of the strings in JSON-plain data (keys too), counted up to just past
+    ``MAX_FACT_TEXT``."""
+    total = 0
+    stack = [data]
+    while stack and total <= MAX_FACT_TEXT:
+        item = stack.pop()
+        if type(item) is str:
+            total += len(item)
+        elif type(item) is list:
+            stack.extend(item)
+        elif type(item) is dict:
+            stack.extend(item.keys())
+            stack.extend(item.values())
+    return total
 
 
 def _plain_values(values: object) -> dict[str, Any]:

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from vault_tools.fastyaml import read_simple
+from vault_tools.fastyaml import MAX_YAML_NODES as MAX_YAML_NODES
+from vault_tools.fastyaml import read_simple_lines, yaml_int
 from vault_tools.structure import scan_structure
 from vault_tools.vocabulary import normalize_heading
 
@@ -29,9 +30,17 @@ _FENCE_OPEN = re.compile(r"^---[ \t]*$")
 _MAYBE_INTERVIEW = re.compile(r"interview", re.IGNORECASE)
 
 # Front matter bigger than this is almost surely not front matter a person wrote; we still
-# read it, but cap what YAML may build from it (aliases can multiply a small text).
-MAX_YAML_NODES = 100_000
+# read it, but cap what YAML may build from it (aliases can multiply a small text):
+# MAX_YAML_NODES values (fastyaml's, so both readers keep one limit), MAX_YAML_DEPTH levels.
 MAX_YAML_DEPTH = 100
+#: A message quoting a value or a key shows at most this many characters of it.
+MAX_QUOTED = 80
+
+
+def shorten(text: str, limit: int = MAX_QUOTED) -> str:
+    """``text`` cut to ``limit`` characters with an ellipsis: a finding quoting a value
+    must stay one short line, whatever the value's length."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 # --------------------------------------------------------------------------------------------
@@ -179,8 +188,14 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-def _construct_int(loader: Any, node: Any) -> int:
+_YAML_INT = re.compile(r"[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+")
+
+
+def _construct_int(loader: Any, node: Any) -> int | str:
     text = str(loader.construct_scalar(node))
+    if _YAML_INT.fullmatch(text):
+        return yaml_int(text)  # as the plain reader reads it: a long number stays text
+    # An explicit ``!!int`` tag on other text: what Python reads (``1_000``), else VT001.
     if text.startswith(("0o", "0x")):
         return int(text, 0)
     return int(text, 10)
@@ -241,20 +256,21 @@ def _measure(node: yaml.Node) -> tuple[int, int]:
     return sizes.get(id(node), 1), depth
 
 
-_DEEP_OR_WIDE = re.compile(rf"^[ \t]{{{MAX_YAML_DEPTH}}}|[^\n]{{{2 * MAX_YAML_DEPTH}}}", re.M)
+_DEEP_OR_WIDE = re.compile(rf"^[ \t]{{{MAX_YAML_DEPTH}}}|[^\n]{{{2 * MAX_YAML_DEPTH}}}")
 
 
-def _could_explode(text: str) -> bool:
+def _could_explode(lines: Sequence[str]) -> bool:
     """Whether the YAML could hold aliases or nest deeper than MAX_YAML_DEPTH.
 
     Nesting that deep needs that many brackets, that much indentation, or a long line of
     compact ``- - -`` items; aliases need ``*``. Anything else is measured for free.
     """
-    return (
-        "*" in text
-        or text.count("[") + text.count("{") >= MAX_YAML_DEPTH
-        or _DEEP_OR_WIDE.search(text) is not None
-    )
+    brackets = 0
+    for line in lines:
+        if "*" in line or _DEEP_OR_WIDE.search(line) is not None:
+            return True
+        brackets += line.count("[") + line.count("{")
+    return brackets >= MAX_YAML_DEPTH
 
 
 # What PyYAML's reader refuses (yaml.reader.Reader.NON_PRINTABLE).
@@ -271,8 +287,8 @@ class _MarkPlacer:
     below its real place, even past the end of the file.
     """
 
-    def __init__(self, text: str, first_line: int) -> None:
-        self.text, self.first_line = text, first_line
+    def __init__(self, lines: Sequence[str], first_line: int) -> None:
+        self.lines, self.first_line = lines, first_line
         self.starts: list[int] | None = None
 
     def place(self, mark: Any) -> tuple[int, int]:
@@ -282,20 +298,104 @@ class _MarkPlacer:
         return self.at(int(mark.index))
 
     def at(self, index: int) -> tuple[int, int]:
-        """``(line, column)``, 1-based, of a character index into the text."""
+        """``(line, column)``, 1-based, of a character index into the lines' text."""
         if self.starts is None:
-            self.starts = [0] + [m.end() for m in re.finditer("\n", self.text)]
-        index = min(max(index, 0), len(self.text))
+            self.starts = [0]
+            for line in self.lines:
+                self.starts.append(self.starts[-1] + len(line) + 1)
+        index = min(max(index, 0), self.starts[-1] - 1)
         row = bisect.bisect_right(self.starts, index) - 1
         return self.first_line + row, index - self.starts[row] + 1
+
+    def unprintable(self) -> tuple[int, int, str] | None:
+        """``(line, column, character)`` of the first character YAML refuses."""
+        for row, line in enumerate(self.lines):
+            bad = _YAML_UNPRINTABLE.search(line)
+            if bad is not None:
+                return self.first_line + row, bad.start() + 1, bad.group()
+        return None
+
+
+class _Utf8Lines:
+    """The lines joined by ``"\n"``, as UTF-8 bytes that YAML reads piece by piece, as it
+    reads a file: a long value is not held a second and a third time (as one text, then as
+    the bytes PyYAML would encode it to) while it is parsed.
+
+    A lone surrogate (none comes from a file) passes as bytes YAML's reader refuses.
+    """
+
+    PIECE = 1 << 16
+
+    def __init__(self, lines: Sequence[str]) -> None:
+        self._pieces = self._encoded(lines)
+
+    def read(self, size: int = -1) -> bytes:
+        return next(self._pieces, b"")
+
+    def _encoded(self, lines: Sequence[str]) -> Iterator[bytes]:
+        batch: list[str] = []
+        held = 0
+        for row, line in enumerate(lines):
+            if row:
+                batch.append("\n")
+                held += 1
+            for start in range(0, max(len(line), 1), self.PIECE):
+                piece = line[start : start + self.PIECE] if len(line) > self.PIECE else line
+                batch.append(piece)
+                held += len(piece)
+                if held >= self.PIECE:
+                    yield "".join(batch).encode("utf-8", "surrogatepass")
+                    batch, held = [], 0
+        if batch:
+            yield "".join(batch).encode("utf-8", "surrogatepass")
+
+
+def _holds_too_many_values(lines: Sequence[str]) -> bool:
+    """Whether the YAML holds more than ``MAX_YAML_NODES`` values, counted from its events
+    one at a time before any node is built: composing first cost about a kilobyte per value
+    (a 20 MB flow list of short words took gigabytes before it could be measured).
+
+    Only a text longer than ``MAX_YAML_NODES`` characters can: every value takes one.
+    Aliases count once here; ``_measure`` counts what they expand to.
+    """
+    if sum(len(line) + 1 for line in lines) <= MAX_YAML_NODES:
+        return False
+    import yaml
+
+    counted = (yaml.ScalarEvent, yaml.CollectionStartEvent, yaml.AliasEvent)
+    loader = _yaml12_loader()(_Utf8Lines(lines))
+    count = 0
+    try:
+        while loader.check_event():
+            if isinstance(loader.get_event(), counted):
+                count += 1
+                if count > MAX_YAML_NODES:
+                    return True
+    except (yaml.YAMLError, RecursionError):
+        return False  # reading it properly reports the error where it is
+    finally:
+        loader.dispose()
+    return False
 
 
 def _load_yaml(text: str, first_line: int) -> tuple[Any, dict[str, int], list[ParseProblem]]:
     """Parse front matter text; returns (data, line of each top-level key, problems)."""
-    placer = _MarkPlacer(text, first_line)
+    return _load_yaml_lines(text.split("\n"), first_line)
+
+
+def _load_yaml_lines(
+    lines: Sequence[str], first_line: int
+) -> tuple[Any, dict[str, int], list[ParseProblem]]:
+    """``_load_yaml`` of the front matter's lines (first one on ``first_line``), which YAML
+    reads piece by piece (``_Utf8Lines``)."""
+    placer = _MarkPlacer(lines, first_line)
     import yaml
 
-    loader = _yaml12_loader()(text)
+    if _holds_too_many_values(lines):
+        raise _FrontMatterError(
+            first_line, 1, f"front matter holds more than {MAX_YAML_NODES:,} values"
+        )
+    loader = _yaml12_loader()(_Utf8Lines(lines))
     try:
         try:
             node = loader.get_single_node()
@@ -309,21 +409,21 @@ def _load_yaml(text: str, first_line: int) -> tuple[Any, dict[str, int], list[Pa
                     mark = exc.context_mark
             line, column = placer.place(mark)
             raise _FrontMatterError(
-                line, column, f"front matter is not valid YAML: {reason}"
+                line, column, f"front matter is not valid YAML: {shorten(reason, 240)}"
             ) from None
         except yaml.reader.ReaderError:
             # A character YAML does not allow. The error's own position counts bytes under
             # libyaml and its text spans two lines, so find the character ourselves.
-            bad = _YAML_UNPRINTABLE.search(text)
-            line, column = placer.at(bad.start()) if bad else (first_line, 1)
-            what = f"character U+{ord(bad.group()):04X}" if bad else "a character"
+            bad = placer.unprintable()
+            line, column = bad[:2] if bad else (first_line, 1)
+            what = f"character U+{ord(bad[2]):04X}" if bad else "a character"
             raise _FrontMatterError(
                 line, column, f"front matter is not valid YAML: {what} is not allowed in YAML"
             ) from None
         except yaml.YAMLError as exc:
             reason = " ".join(str(exc).split())  # one line, like every other message
             raise _FrontMatterError(
-                first_line, 1, f"front matter is not valid YAML: {reason}"
+                first_line, 1, f"front matter is not valid YAML: {shorten(reason, 240)}"
             ) from None
         except RecursionError:
             # PyYAML without libyaml composes recursively: a few hundred nested brackets
@@ -333,7 +433,7 @@ def _load_yaml(text: str, first_line: int) -> tuple[Any, dict[str, int], list[Pa
             ) from None
         if node is None:
             return None, {}, []
-        size, depth = _measure(node) if _could_explode(text) else (0, 0)
+        size, depth = _measure(node) if _could_explode(lines) else (0, 0)
         if depth > MAX_YAML_DEPTH:
             raise _FrontMatterError(
                 first_line, 1, f"front matter nests deeper than {MAX_YAML_DEPTH} levels"
@@ -358,7 +458,8 @@ def _load_yaml(text: str, first_line: int) -> tuple[Any, dict[str, int], list[Pa
                             "VT107",
                             line,
                             column,
-                            f'key "{name}" appears twice (first on line {key_lines[name]}); '
+                            f'key "{shorten(name)}" appears twice '
+                            f"(first on line {key_lines[name]}); "
                             "the last one wins",
                         )
                     )
@@ -367,8 +468,10 @@ def _load_yaml(text: str, first_line: int) -> tuple[Any, dict[str, int], list[Pa
             data = loader.construct_document(node)
         except (yaml.YAMLError, ValueError, TypeError, OverflowError) as exc:
             line, _ = placer.place(getattr(exc, "problem_mark", None))
-            reason = getattr(exc, "problem", None) or str(exc)
-            raise _FrontMatterError(line, 1, f"front matter is not valid YAML: {reason}") from None
+            reason = " ".join(str(getattr(exc, "problem", None) or exc).split())
+            raise _FrontMatterError(
+                line, 1, f"front matter is not valid YAML: {shorten(reason, 240)}"
+            ) from None
         return data, key_lines, problems
     finally:
         loader.dispose()
@@ -589,6 +692,7 @@ def parse_note(path: str, raw: bytes) -> Note:
         # Binary content (or UTF-16 read as bytes): nothing to parse as Markdown.
         text = text.replace("\x00", "")
     lines = split_lines(text)
+    del text  # a long note is held once, as its lines, while its front matter is read
     return parse_lines(path, lines)
 
 
@@ -626,14 +730,14 @@ def parse_lines(path: str, lines: tuple[str, ...]) -> Note:
             maybe_interview = any(_MAYBE_INTERVIEW.search(t) for t in lines[:50])
         else:
             body_start = close + 2
-            yaml_text = "\n".join(lines[1:close])
-            simple = read_simple(yaml_text, 2)
+            front = lines[1:close]
+            simple = read_simple_lines(front, 2)
             try:
-                data, key_lines, more = (*simple, []) if simple else _load_yaml(yaml_text, 2)
+                data, key_lines, more = (*simple, []) if simple else _load_yaml_lines(front, 2)
             except _FrontMatterError as exc:
                 kind = "invalid"
                 problems.append(("VT001", exc.line, exc.column, exc.message))
-                maybe_interview = bool(_MAYBE_INTERVIEW.search(yaml_text))
+                maybe_interview = any(_MAYBE_INTERVIEW.search(t) for t in front)
             else:
                 problems.extend(more)
                 if data is None:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import itertools
+import reprlib
 from collections.abc import Iterator
 from typing import Any
 
-from vault_tools.dates import parse_cadence, parse_when
+from vault_tools.dates import BEYOND_CALENDAR, parse_cadence, parse_when
 from vault_tools.diagnostics import Finding
 from vault_tools.interview import Context, status_of
-from vault_tools.note import Note, unquoted_wikilink
+from vault_tools.note import Note, shorten, unquoted_wikilink
 from vault_tools.vocabulary import STATUSES
 
 DATE_KEYS = ("requested", "date", "thank_you_sent", "last_contact", "follow_up")
@@ -57,7 +59,8 @@ def wrong_type(note: Note, ctx: Context) -> Iterator[Finding]:
     Why: reports would silently skip the value (a follow-up never shows, a thank-you looks
     unsent). Obsidian also shows such a property as a type mismatch.
 
-    Example: ``follow_up: next week``. Fix: ``follow_up: 2026-12-04``.
+    Example: ``follow_up: next week``. Fix: ``follow_up: 2026-12-04``. A cadence longer
+    than the calendar (``keep_in_touch: 99999999999d``) is reported too: write ``never``.
     """
     fm = note.frontmatter
     if fm is None:
@@ -79,12 +82,14 @@ def wrong_type(note: Note, ctx: Context) -> Iterator[Finding]:
                 line, column, f'"{key}" is not a date: {_show(value)} (write it like {example})'
             )
     cadence = fm.get("keep_in_touch")
-    if cadence is not None and parse_cadence(cadence) is None:
+    days = parse_cadence(cadence) if cadence is not None else None
+    if cadence is not None and days in (None, BEYOND_CALENDAR):
         line, column = _where(note, "keep_in_touch")
+        what = "is not a cadence" if days is None else "is longer than the calendar"
         yield Finding(
             line,
             column,
-            f'"keep_in_touch" is not a cadence: {_show(cadence)} '
+            f'"keep_in_touch" {what}: {_show(cadence)} '
             "(use days like 60, or 90d, 12w, 3m, or never)",
         )
     if "status" in fm and fm["status"] is not None and not isinstance(fm["status"], str):
@@ -108,13 +113,48 @@ def _describe(value: Any) -> str:
     if isinstance(value, dict):
         return "a mapping"
     if isinstance(value, int | float):
-        return f"a number ({value})"
-    return repr(value)
+        return f"a number ({shorten(_REPR.repr(value))})"
+    return shorten(_REPR.repr(value))
 
 
 def _show(value: Any) -> str:
-    text = value if isinstance(value, str) else repr(value)
+    text = value if isinstance(value, str) else _REPR.repr(value)
     return repr(text[:60] + "…" if len(text) > 60 else text)
+
+
+class _ShortRepr(reprlib.Repr):
+    """``repr`` of a value of any size, made from its beginning only; its first 60
+    characters are the full repr's (a message shows no more)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.maxlevel = 60
+        self.maxlist = self.maxdict = self.maxtuple = 30
+        self.maxset = self.maxfrozenset = self.maxdeque = self.maxarray = 30
+        self.maxstring = self.maxother = 200
+        self.maxlong = 200
+
+    def repr_int(self, x: int, level: int) -> str:
+        # str() of an int of over 4,300 digits raises; the readers make none, but say
+        # something for one made otherwise.
+        if x.bit_length() > 2000:
+            return f"<{'negative ' if x < 0 else ''}{x.bit_length():,}-bit integer>"
+        return super().repr_int(x, level)
+
+    def repr_dict(self, x: dict[Any, Any], level: int) -> str:
+        # In the mapping's own order, as repr() shows it (reprlib sorts the keys).
+        if not x:
+            return "{}"
+        if level <= 0:
+            return "{...}"
+        pieces = [
+            f"{self.repr1(key, level - 1)}: {self.repr1(value, level - 1)}"
+            for key, value in itertools.islice(x.items(), self.maxdict)
+        ]
+        return "{" + ", ".join(pieces + ["..."] * (len(x) > self.maxdict)) + "}"
+
+
+_REPR = _ShortRepr()
 
 
 def invalid_status(note: Note, ctx: Context) -> Iterator[Finding]:
@@ -133,7 +173,7 @@ def invalid_status(note: Note, ctx: Context) -> Iterator[Finding]:
         yield Finding(
             line,
             column,
-            f"status {value.strip()!r} is not one of {', '.join(STATUSES)}",
+            f"status {shorten(value.strip())!r} is not one of {', '.join(STATUSES)}",
         )
 
 
@@ -189,6 +229,7 @@ def unquoted_wikilink_key(note: Note, ctx: Context) -> Iterator[Finding]:
         target = _unquoted_link_in(value)
         if target is not None:
             line, column = _where(note, key)
+            key, target = shorten(key), shorten(target)
             yield Finding(
                 line, column, f'unquoted wikilink in "{key}": write {key}: "[[{target}]]"'
             )
