@@ -340,3 +340,30 @@ def test_a_20_mb_value_runs_within_a_small_memory_limit(
     if command[0] == "check":
         assert "Interviews/b.md" in result.stdout  # the rest of the vault is still read
         assert max(len(line) for line in result.stdout.splitlines()) < 400
+
+
+# --------------------------------------------------------------------------------------------
+# Outputs that quote a long value stay short
+
+
+def test_index_text_table_cuts_a_long_value_instead_of_padding_every_row(tmp_path: Path) -> None:
+    company = "Acme " * 20_000  # 100,000 characters
+    root = make_vault(
+        tmp_path,
+        {"Interviews/a.md": with_line(f"company: {company}"), "Interviews/b.md": OTHER},
+    )
+    result = run("index", "--vault", str(root), "--as-of", AS_OF, "--no-cache")
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert max(len(line) for line in lines) < 400
+    assert any("Acme Acme" in line and "…" in line for line in lines)
+    assert any(line.rstrip().endswith("Interviews/b.md") for line in lines)
+
+
+def test_a_duplicate_heading_of_a_megabyte_is_quoted_short(tmp_path: Path) -> None:
+    heading = "Objectives " + "x" * 1_000_000
+    note = DONE.replace("## Objectives", f"## {heading}\n\n## {heading}", 1)
+    root = make_vault(tmp_path, {"Interviews/a.md": note})
+    result = run("check", "--vault", str(root), "--as-of", AS_OF, "--no-cache")
+    found = [line for line in result.stdout.splitlines() if "VT203" in line]
+    assert found and all(len(line) < 300 for line in found)

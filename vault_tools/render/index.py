@@ -56,12 +56,25 @@ def _cells(row: IndexRow, with_title: bool = True) -> list[str]:
     return [printable(" ".join(value.split())) for value in values] + [printable(row.path)]
 
 
+#: The widest a value cell of the text table gets: a megabyte company name would otherwise
+#: pad every row to its width (80 MB of spaces for a 20 MB value).
+TEXT_CELL_CHARS = 60
+
+
+def _clipped(cells: list[str]) -> list[str]:
+    """Value cells cut to ``TEXT_CELL_CHARS`` with an ellipsis; the path is kept whole."""
+    return [
+        cell if len(cell) <= TEXT_CELL_CHARS else cell[: TEXT_CELL_CHARS - 1] + "…"
+        for cell in cells[:-1]
+    ] + cells[-1:]
+
+
 def render_text(report: IndexReport) -> str:
     """A plain table, columns padded to their widest cell; the next due item as its day and
     kind (the other formats add its title)."""
     if not report.rows:
         return "No interview notes.\n"
-    table = [list(HEADERS), *(_cells(row, with_title=False) for row in report.rows)]
+    table = [list(HEADERS), *(_clipped(_cells(row, with_title=False)) for row in report.rows)]
     widths = [max(len(line[i]) for line in table) for i in range(len(HEADERS))]
     table.insert(1, ["-" * width for width in widths])
     return "".join(

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from vault_tools.diagnostics import Finding
 from vault_tools.interview import Context, meaningful_lines, status_of
-from vault_tools.note import Note, Section
+from vault_tools.note import Note, Section, shorten
 from vault_tools.vocabulary import normalize_heading
 
 
@@ -103,7 +103,8 @@ def duplicate_section(note: Note, ctx: Context) -> Iterator[Finding]:
             yield Finding(
                 section.line,
                 1,
-                f'section "{section.heading.text}" appears twice (first on line {seen[key]})',
+                f'section "{shorten(section.heading.text)}" appears twice '
+                f"(first on line {seen[key]})",
             )
         else:
             seen[key] = section.line
