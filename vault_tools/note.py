@@ -509,6 +509,16 @@ def _markdown_parser() -> Any:
     quote_breaks = ["blank_line", "thematic_break", "fenced_code", "list", "block_html"]
 
     class LineBlockParser(mistune.BlockParser):
+        # CommonMark: a setext underline is a run of "=" or a run of "-" (up to three
+        # spaces before, spaces or tabs after). mistune 3's pattern, (=|-){1,}, also took a
+        # mixed "=-" as one, so "Questions" then "=-" became a heading, but only when the
+        # line scan handed the note over (an HTML block anywhere in it). The backreference
+        # keeps the group one character, as mistune's own level test reads it.
+        SPECIFICATION: ClassVar[dict[str, str]] = {
+            **mistune.BlockParser.SPECIFICATION,
+            "setex_heading": r"^ {0,3}(?P<setext_1>[=-])(?P=setext_1)*[ \t]*$",
+        }
+
         def compile_sc(self, rules: list[str] | None = None) -> Any:
             # CommonMark: an ATX heading cannot continue a block quote lazily, so
             # "> quote" then "## Notes" is a quote and a heading. mistune 3 read the heading
