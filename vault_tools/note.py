@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
@@ -880,7 +881,10 @@ def _person_in_text(value: str) -> str | None:
 
 
 def person_key(name: str) -> str:
-    return name.casefold()
+    """What identifies a person: the name compared case-insensitively after Unicode NFC
+    normalisation, so "Zoë" typed (NFC) and "Zoë" from a macOS file name or a pasted link
+    (NFD: "e" and a combining diaeresis) are one person. The name is shown as written."""
+    return unicodedata.normalize("NFC", name).casefold()
 
 
 def generated_note(meta: Mapping[str, Any], body: str) -> str:

@@ -47,6 +47,28 @@ def printable(text: str, *, keep_lines: bool = False) -> str:
     return pattern.sub(_escape, text)
 
 
+def display_width(text: str) -> int:
+    """How many terminal columns ``text`` takes: a combining mark (the diaeresis of an NFD
+    "Zoë", as a macOS file name holds it) and other zero-width characters none, a wide East
+    Asian character or emoji two, the rest one; so columns line up whatever the name's form."""
+    if text.isascii():
+        return len(text)
+    import unicodedata
+
+    width = 0
+    for char in text:
+        if unicodedata.combining(char) or unicodedata.category(char) in ("Mn", "Me", "Cf"):
+            continue
+        width += 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+    return width
+
+
+def pad(text: str, width: int) -> str:
+    """``text`` padded with spaces to ``width`` terminal columns (``str.ljust`` counts
+    characters, not columns)."""
+    return text + " " * (width - display_width(text))
+
+
 def is_printable(text: str) -> bool:
     """Whether :func:`printable` leaves ``text`` as it is."""
     return _UNPRINTABLE.search(text) is None

@@ -7,7 +7,7 @@ import hashlib
 from collections.abc import Callable
 
 from vault_tools.note import person_key
-from vault_tools.render import json_dumps, printable
+from vault_tools.render import display_width, json_dumps, pad, printable
 from vault_tools.render.markdown import wikilink
 from vault_tools.reports.followups import FollowUp, FollowUpReport
 
@@ -67,8 +67,10 @@ def render_text(report: FollowUpReport, color: bool = False) -> str:
 
     if not report.items:
         return f"Nothing to follow up ({_scope(report)}).\n"
-    person_width = max(len(printable(item.person)) for item in report.items)
-    title_width = min(max(len(printable(item.title)) for item in report.items), TITLE_WIDTH)
+    person_width = max(display_width(printable(item.person)) for item in report.items)
+    title_width = min(
+        max(display_width(printable(item.title)) for item in report.items), TITLE_WIDTH
+    )
     lines = [f"Follow-ups {_scope(report)}"]
     colours = {"Overdue": "red", "Due soon": "yellow"}
     for heading, items in groups(report):
@@ -83,8 +85,8 @@ def render_text(report: FollowUpReport, color: bool = False) -> str:
                 when = style(when, fg="yellow")
             path = style(printable(item.path), dim=True)
             lines.append(
-                f"  {due}  {when}  {printable(item.person).ljust(person_width)}  "
-                f"{printable(item.title).ljust(title_width)}  {path}".rstrip()
+                f"  {due}  {when}  {pad(printable(item.person), person_width)}  "
+                f"{pad(printable(item.title), title_width)}  {path}".rstrip()
             )
     return "\n".join(lines) + "\n"
 
