@@ -6,14 +6,21 @@
 * 26: a person is one person whatever the Unicode form of the name: "Zoë" typed (NFC) and
   "Zoë" from a macOS file name (NFD) share contacts, follow-ups and keep-in-touch; each
   note still shows the name as written.
+* 22: file names and note text holding bidirectional controls (U+202A-U+202E,
+  U+2066-U+2069, U+200E, U+200F, U+061C) are shown escaped by every command and format a
+  terminal shows, by watch's lines and by error messages naming paths.
 """
 
 from __future__ import annotations
 
 import json
+import os
+from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from conftest import AS_OF
 from notes import PLANNED, replace
 
 from vault_tools.cli import cli
@@ -186,3 +193,180 @@ def test_display_width_counts_terminal_columns() -> None:
         2,
         0,
     ]
+
+
+# --------------------------------------------------------------------------------------------
+# 22: bidirectional controls never reach a reader raw, in any format a terminal shows
+
+#: Embeddings and overrides, isolates, and the marks (LRM, RLM, ALM).
+BIDI_ALL = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
+BIDI_SET = frozenset(BIDI_ALL)
+#: How ``printable`` shows them.
+BIDI_SHOWN = "".join(f"\\u{ord(char):04x}" for char in BIDI_ALL)
+RLO = "\u202e"
+#: The repro's name: reads "invoice-exe.gpj.md" backwards from the override on.
+TROJAN = f"Interviews/invoice-{RLO}gpj.exe.md"
+EVIL = f"Interviews/evil {BIDI_ALL}.md"
+
+BIDI_NOTE = f"""\
+---
+type: interview
+person: "[[Eve {BIDI_ALL}]]"
+company: Acme {BIDI_ALL}
+role: Role {BIDI_ALL}
+status: done
+requested: 2026-11-10
+date: 2026-11-18T15:00
+follow_up: 2026-11-26
+---
+## Objectives
+- Learn.
+## Research
+- Read.
+## Questions
+1. How did you start {BIDI_ALL}?
+## Notes
+- Notes.
+## Notes {BIDI_ALL}
+- Twice: a VT203 that quotes the heading.
+## Takeaways
+- Take {BIDI_ALL} away.
+## Reflection
+### What went well
+- Went {BIDI_ALL} well.
+### What to improve
+- Improve {BIDI_ALL} this.
+## Follow-up
+- [ ] Task {BIDI_ALL} 📅 2026-11-28
+"""
+
+
+@pytest.fixture
+def bidi_vault(vault) -> Path:  # type: ignore[no-untyped-def]
+    return vault(  # type: ignore[no-any-return]
+        {
+            TROJAN: "---\nperson: P\nstatus: waiting\n---\n",
+            EVIL: BIDI_NOTE,
+            "Interviews/status.md": f"---\nperson: P\nstatus: wait{BIDI_ALL}\n---\n",
+        }
+    )
+
+
+def assert_no_raw_bidi(text: str) -> None:
+    raw = [line for line in text.splitlines() if BIDI_SET & set(line)]
+    assert not raw, raw
+
+
+BIDI_RUNS: tuple[tuple[str, ...], ...] = (
+    ("check", "--no-cache", "--format", "text"),
+    ("check", "--no-cache", "--format", "github"),
+    ("check", "--no-cache", "--format", "json"),
+    ("index", "--format", "text"),
+    ("index", "--format", "md"),
+    ("index", "--format", "csv"),
+    ("index", "--format", "json"),
+    ("index", "--write"),
+    ("followups", "--all", "--format", "text"),
+    ("followups", "--all", "--format", "md"),
+    ("followups", "--all", "--format", "ics"),
+    ("followups", "--all", "--format", "json"),
+    ("followups", "--all", "--write"),
+    ("digest", "--format", "md"),
+    ("digest", "--format", "json"),
+    ("digest", "--write"),
+)
+BIDI_WRITTEN = {
+    "index": "Interviews/Index.md",
+    "followups": "Interviews/Follow-ups.md",
+    "digest": "Digests/2026-W47.md",
+}
+
+
+@pytest.mark.parametrize("args", BIDI_RUNS, ids=" ".join)
+def test_bidi_controls_are_escaped_in_every_format(bidi_vault: Path, args: tuple[str, ...]) -> None:
+    result = run(*args, "--vault", str(bidi_vault), "--as-of", "2026-11-27")
+    assert result.exit_code in ((0, 1) if args[0] == "check" else (0,)), result.output
+    assert_no_raw_bidi(result.stdout)
+    assert_no_raw_bidi(result.stderr)
+    if "--write" in args:
+        shown = (bidi_vault / BIDI_WRITTEN[args[0]]).read_text("utf-8")
+    else:
+        shown = result.stdout
+    assert_no_raw_bidi(shown)
+    if args[-1] == "json":
+        # JSON keeps the real text, as \u escapes: json.loads gives it back.
+        payload = json.loads(shown)
+        assert EVIL in json.dumps(payload, ensure_ascii=False)
+    elif args[-1] == "ics":
+        # RFC 5545 text: a backslash is itself escaped, "\u202e" becomes "\\u202e"; long
+        # lines are folded.
+        unfolded = shown.replace("\r\n ", "").replace("\n ", "")
+        assert BIDI_SHOWN.replace("\\", "\\\\") in unfolded
+    else:
+        assert BIDI_SHOWN in shown  # each shown, as an escape, where it stood
+    if args[0] == "check" and args[-1] != "json":
+        assert "invoice-\\u202egpj.exe.md" in shown  # the repro's name
+
+
+def test_bidi_controls_are_escaped_in_watch_lines(bidi_vault: Path) -> None:
+    from vault_tools.app import read_config
+    from vault_tools.render import check as render_check
+    from vault_tools.render import watch as render_watch
+    from vault_tools.watch import Watch
+
+    state = Watch(bidi_vault, read_config(bidi_vault), as_of=AS_OF)
+    first = state.check_all()
+    (bidi_vault / EVIL).write_text(BIDI_NOTE.replace("status: done", "status: bogus"), "utf-8")
+    (bidi_vault / TROJAN).unlink()
+    again = state.check_changed({EVIL}, {TROJAN})
+    for batch in (first, again):
+        lines = render_check.render_text(batch.result) + render_watch.summary_line(batch)
+        assert_no_raw_bidi(lines)
+        assert_no_raw_bidi(render_watch.render_json(batch))
+        assert json.loads(render_watch.render_json(batch))["changed"] == list(batch.changed)
+    summary = render_watch.summary_line(again)
+    assert f"(Interviews/evil {BIDI_SHOWN}.md)" in summary
+    assert summary.endswith("Interviews/invoice-\\u202egpj.exe.md removed")
+
+
+def test_bidi_controls_are_escaped_in_error_messages_naming_paths(
+    bidi_vault: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    outside = tmp_path / f"outside {BIDI_ALL}.md"
+    outside.write_text("x", "utf-8")
+    monkeypatch.chdir(bidi_vault)
+    runs = {
+        "no such file": run("check", f"Interviews/none {BIDI_ALL}.md"),
+        "outside the vault": run("check", "--vault", str(bidi_vault), str(outside)),
+        "vault not found": run("check", "--vault", str(tmp_path / f"none {BIDI_ALL}")),
+        "is a file": run("check", "--vault", str(outside)),
+        "not a date": run("check", "--as-of", f"2026{BIDI_ALL}"),
+        "unknown rule": run("rules", f"VT{BIDI_ALL}"),
+    }
+    for what, result in runs.items():
+        assert result.exit_code == 2, (what, result.output)
+        assert_no_raw_bidi(result.stderr)
+        assert BIDI_SHOWN in result.stderr, (what, result.stderr)
+
+
+def test_bidi_controls_are_escaped_in_the_names_of_unreadable_folders_and_written_notes(
+    bidi_vault: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (bidi_vault / ".vault-tools.toml").write_text(
+        f'[output]\nindex = "Interviews/Index {BIDI_ALL}.md"\n', encoding="utf-8"
+    )
+    private = bidi_vault / f"Interviews/Private {BIDI_ALL}"
+    private.mkdir()
+    real_scandir = os.scandir
+
+    def scandir(path: Any) -> Any:  # a folder the user may not list (CI runs as root)
+        if os.fspath(path) == os.fspath(private):
+            raise PermissionError(13, "Permission denied")
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    result = run("index", "--write", "--vault", str(bidi_vault), "--as-of", "2026-11-27")
+    assert result.exit_code == 0, result.output
+    assert_no_raw_bidi(result.stderr)
+    assert f"cannot read Interviews/Private {BIDI_SHOWN}: Permission denied" in result.stderr
+    assert f"wrote Interviews/Index {BIDI_SHOWN}.md" in result.stderr

@@ -13,8 +13,10 @@ import json
 import re
 from typing import Any
 
-#: Bidirectional embedding, override and isolate controls: U+202A-U+202E, U+2066-U+2069.
-BIDI_CONTROLS = "\u202a-\u202e\u2066-\u2069"
+#: Bidirectional controls: the embeddings and overrides U+202A-U+202E, the isolates
+#: U+2066-U+2069, and the marks U+200E (LRM), U+200F (RLM) and U+061C (ALM), which reorder
+#: the neutral characters around them as a strong letter would.
+BIDI_CONTROLS = "\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c"
 
 # C0 and C1 controls, DEL, the Unicode line and paragraph separators, the bidirectional
 # controls, and surrogates: a file name that is not UTF-8 reaches us with each undecodable
