@@ -9,24 +9,31 @@
 * 22: file names and note text holding bidirectional controls (U+202A-U+202E,
   U+2066-U+2069, U+200E, U+200F, U+061C) are shown escaped by every command and format a
   terminal shows, by watch's lines and by error messages naming paths.
+* 25: watch's findings are check's: a symlink loop, a note or folder that a chmod makes
+  unreadable (or readable again) while it runs is reported as ``check`` reports it.
 """
 
 from __future__ import annotations
 
+import errno
 import json
 import os
+import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 from click.testing import CliRunner
 from conftest import AS_OF
-from notes import PLANNED, replace
+from notes import DONE, PLANNED, replace
+from test_watch import BROKEN, command, watching
 
 from vault_tools.cli import cli
 from vault_tools.note import _structure, parse_note, person_key
 from vault_tools.render import display_width
 from vault_tools.structure import scan_structure
+from vault_tools.watch import BatchResult
 
 
 def run(*args: str):  # type: ignore[no-untyped-def]
@@ -370,3 +377,182 @@ def test_bidi_controls_are_escaped_in_the_names_of_unreadable_folders_and_writte
     assert_no_raw_bidi(result.stderr)
     assert f"cannot read Interviews/Private {BIDI_SHOWN}: Permission denied" in result.stderr
     assert f"wrote Interviews/Index {BIDI_SHOWN}.md" in result.stderr
+
+
+# --------------------------------------------------------------------------------------------
+# 25: watch's findings are check's findings, for notes that appear, change or become
+# unreadable while it runs
+
+
+def check_json(root: Path) -> dict[str, Any]:
+    result = run("check", "--vault", str(root), "--as-of", "2026-11-27", "--format", "json")
+    return json.loads(result.stdout)  # type: ignore[no-any-return]
+
+
+def check_findings(root: Path, rel: str) -> list[tuple[int, str, str]]:
+    """What ``check`` says of one note: (line, rule, message)."""
+    diagnostics = check_json(root)["diagnostics"]
+    return [(d["line"], d["rule"], d["message"]) for d in diagnostics if d["path"] == rel]
+
+
+def batch_findings(batch: BatchResult, rel: str) -> list[tuple[int, str, str]]:
+    return [(d.line, d.rule, d.message) for d in batch.result.diagnostics if d.path == rel]
+
+
+def denied(real: Callable[..., Any], under: str) -> Callable[..., Any]:
+    """``real``, raising what the file system raises for a user without the permission (the
+    tests may run as root, for whom a chmod denies nothing)."""
+
+    def call(path: Any, *args: Any, **kwargs: Any) -> Any:
+        if isinstance(path, str | os.PathLike):
+            name = os.path.abspath(os.fspath(path))
+            if name == under or name.startswith(under + os.sep):
+                raise PermissionError(errno.EACCES, "Permission denied", name)
+        return real(path, *args, **kwargs)
+
+    return call
+
+
+def test_watch_reports_a_symlink_loop_that_appears_as_check_does(vault) -> None:  # type: ignore[no-untyped-def]
+    """The repro: ``ln -s loop.md loop.md`` while watching was silently dropped."""
+    root = vault({"Interviews/a.md": DONE})
+    with watching(root) as (batches, _, _):
+        os.symlink("loop.md", root / "Interviews/loop.md")
+        batch = batches.next()
+    assert batch.changed == ("Interviews/loop.md",)
+    found = batch_findings(batch, "Interviews/loop.md")
+    assert [(line, rule) for line, rule, _ in found] == [(1, "VT005")]
+    assert found == check_findings(root, "Interviews/loop.md")
+
+
+def test_watch_reports_a_note_replaced_by_a_symlink_loop(vault) -> None:  # type: ignore[no-untyped-def]
+    root = vault({"Interviews/a.md": DONE, "Interviews/b.md": DONE})
+    with watching(root) as (batches, _, _):
+        os.symlink("a.md", root / "Interviews/a.md.tmp")  # a link to itself, once renamed
+        os.replace(root / "Interviews/a.md.tmp", root / "Interviews/a.md")
+        batch = batches.next()
+    assert (batch.changed, batch.removed) == (("Interviews/a.md",), ())
+    assert batch_findings(batch, "Interviews/a.md") == check_findings(root, "Interviews/a.md")
+    assert [rule for _, rule, _ in batch_findings(batch, "Interviews/a.md")] == ["VT005"]
+
+
+def test_watch_reports_a_note_that_becomes_unreadable_and_readable_again(
+    vault,  # type: ignore[no-untyped-def]
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A ``chmod`` changes nothing but the note's attributes: it was no event for the watch."""
+    root = vault({"Interviews/a.md": DONE, "Interviews/b.md": DONE})
+    note = root / "Interviews/a.md"
+    with watching(root) as (batches, _, _):
+        monkeypatch.setattr(os, "open", denied(os.open, os.fspath(note)))
+        note.chmod(0o000)
+        batch = batches.next()
+        assert batch.changed == ("Interviews/a.md",)
+        found = batch_findings(batch, "Interviews/a.md")
+        assert found == [(1, "VT005", "file cannot be read: Permission denied")]
+        assert found == check_findings(root, "Interviews/a.md")
+        monkeypatch.undo()
+        note.chmod(0o644)
+        again = batches.next()
+    assert again.changed == ("Interviews/a.md",)
+    assert batch_findings(again, "Interviews/a.md") == []
+    assert check_findings(root, "Interviews/a.md") == []
+
+
+def test_watch_reports_a_folder_that_becomes_unreadable_and_readable_again(
+    vault,  # type: ignore[no-untyped-def]
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``check`` then lists none of its notes and says it cannot read the folder."""
+    root = vault(
+        {
+            "Interviews/a.md": DONE,
+            "Interviews/Private/b.md": DONE,
+            "Interviews/Private/Deep/c.md": BROKEN,
+        }
+    )
+    private = root / "Interviews/Private"
+    inside = ("Interviews/Private/Deep/c.md", "Interviews/Private/b.md")
+    with watching(root) as (batches, _, _):
+        for name in ("scandir", "lstat", "stat", "open"):
+            monkeypatch.setattr(os, name, denied(getattr(os, name), os.fspath(private)))
+        private.chmod(0o000)
+        batch = batches.next()
+        assert (batch.changed, batch.removed) == ((), inside)
+        assert batch.unreadable == (("Interviews/Private", "Permission denied"),)
+        everything = check_json(root)
+        assert everything["notes_checked"] == 1  # a.md: check does not see the folder's notes
+        monkeypatch.undo()
+        private.chmod(0o755)
+        again = batches.until(lambda got: {p for b in got for p in b.changed} >= set(inside))
+    assert {p for b in again for p in b.changed} == set(inside)
+    assert {(d.path, d.rule) for b in again for d in b.result.diagnostics} == {
+        ("Interviews/Private/Deep/c.md", "VT103")
+    }
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        "file",
+        "symlink-inside",
+        "symlink-outside",
+        "dangling",
+        "loop",
+        "fifo",
+        "in-symlinked-folder",
+        "folder-named-md",
+    ],
+)
+def test_watch_takes_a_path_as_a_note_exactly_when_check_lists_it(
+    tmp_path: Path, make: str
+) -> None:
+    from vault_tools.config import Config
+    from vault_tools.vault import list_notes
+    from vault_tools.watch import note_stat
+
+    root = tmp_path / "vault"
+    (root / "Interviews").mkdir(parents=True)
+    (root / "Interviews/real.md").write_text(DONE, "utf-8")
+    (tmp_path / "outside.md").write_text(DONE, "utf-8")
+    rel = "Interviews/x.md"
+    target = root / rel
+    if make == "file":
+        target.write_text(DONE, "utf-8")
+    elif make == "symlink-inside":
+        target.symlink_to("real.md")
+    elif make == "symlink-outside":
+        target.symlink_to(tmp_path / "outside.md")
+    elif make == "dangling":
+        target.symlink_to("nothing.md")
+    elif make == "loop":
+        target.symlink_to("x.md")
+    elif make == "fifo":
+        if not hasattr(os, "mkfifo"):
+            pytest.skip("no FIFOs on this platform")
+        os.mkfifo(target)
+    elif make == "in-symlinked-folder":
+        (root / "Interviews/Sub").symlink_to(".")
+        rel = "Interviews/Sub/real.md"
+    else:
+        target.mkdir()
+    listing = list_notes(root, Config())
+    listed = dict(listing.entries())
+    assert note_stat(root, rel) == listed.get(rel)
+    assert note_stat(root, "Interviews/real.md") == listed["Interviews/real.md"]
+    assert (rel in listed) == (make in ("file", "symlink-inside", "loop"))
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGINT to a child is POSIX")
+def test_the_watch_command_prints_the_loop_as_check_does(vault) -> None:  # type: ignore[no-untyped-def]
+    root = vault({"Interviews/a.md": DONE})
+    args = ("--vault", str(root), "--as-of", "2026-11-27", "--debounce", "0.05")
+    with command(*args) as watch:
+        watch.read_until(lambda line: "checked" in line)
+        watch.read_until(lambda line: "watching" in line, "stderr")
+        os.symlink("loop.md", root / "Interviews/loop.md")
+        lines = watch.read_until(lambda line: "re-checked" in line)
+        assert watch.interrupt() == 0
+    checked = run("check", "--vault", str(root), "--as-of", "2026-11-27")
+    assert lines[:-1] == checked.stdout.splitlines(keepends=True)
+    assert lines[-1].endswith(" 1 note re-checked: 1 error, 0 warnings (Interviews/loop.md)\n")
