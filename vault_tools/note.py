@@ -58,7 +58,7 @@ class Heading:
     end_line: int  # the underline of a setext heading, else ``line``
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # a note may hold hundreds of thousands
 class Task:
     """A checklist item (Obsidian Tasks or Dataview fields), outside code blocks."""
 
