@@ -18,6 +18,7 @@ CASES = {
     "rules.txt": ["rules"],
     "digest.md": ["digest", "--as-of", "2026-11-27"],
     "digest.json": ["digest", "--as-of", "2026-11-27", "--format", "json"],
+    "followups.ics": ["followups", "--as-of", "2026-11-27", "--all", "--format", "ics"],
 }
 
 
@@ -34,8 +35,9 @@ def test_sample_vault_output_matches_golden(
     assert (again.exit_code, again.stdout) == (result.exit_code, result.stdout)
     golden = GOLDEN / name
     if update_golden:
-        golden.write_text(result.stdout, encoding="utf-8")
-    assert result.stdout == golden.read_text(encoding="utf-8")
+        golden.write_bytes(result.stdout_bytes)
+    # Bytes: the calendar's lines end in CRLF, which a text read would turn into LF.
+    assert result.stdout_bytes == golden.read_bytes()
 
 
 def test_sample_vault_shows_every_rule_firing_beside_clean_notes() -> None:

@@ -48,6 +48,7 @@ FLOORS: dict[str, int] = {
     "vault_tools.render": 14,  # the output boundary: how paths and note text are shown
     "vault_tools.render.markdown": 15,
     "vault_tools.render.check": 15,
+    "vault_tools.render.ics": 15,  # RFC 5545 content lines
     "vault_tools.render.followups": 16,
     "vault_tools.render.index": 16,
     "vault_tools.render.watch": 16,

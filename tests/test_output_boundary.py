@@ -30,7 +30,7 @@ from vault_tools.render.markdown import wikilink
 
 RLO, LRI, PDI = "\u202e", "\u2066", "\u2069"
 #: The characters that must never reach a reader raw.
-BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
 
 DONE = textwrap.dedent(
     """\
@@ -322,7 +322,10 @@ def test_check_with_the_cache_on_settled_files_with_a_name_that_is_not_utf8(
         ("\x1b[31mred\x07", "\\x1b[31mred\\x07"),
         ("c1\x85 del\x7f", "c1\\x85 del\\x7f"),
         ("ls\u2028ps\u2029", "ls\\u2028ps\\u2029"),
-        ("".join(sorted(BIDI)), "\\u202a\\u202b\\u202c\\u202d\\u202e\\u2066\\u2067\\u2068\\u2069"),
+        (
+            "".join(sorted(BIDI)),
+            "\\u061c\\u200e\\u200f\\u202a\\u202b\\u202c\\u202d\\u202e\\u2066\\u2067\\u2068\\u2069",
+        ),
         ("Zoë 日本 📅 · – “q”", "Zoë 日本 📅 · – “q”"),
     ],
 )

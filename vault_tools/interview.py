@@ -81,6 +81,13 @@ class Context:
             answers[key] = compute()
         return answers[key]  # type: ignore[no-any-return]
 
+    def forget(self, note: Note) -> None:
+        """Drop what ``memo`` keeps for ``note`` (the answers hold its lines): a report
+        that reads one huge note need not keep it until the report is written."""
+        held = self.__dict__.get("_memo")
+        if held is not None and held[0] is note:
+            del self.__dict__["_memo"]
+
     def sections(self, note: Note) -> tuple[Section, ...]:
         return self.memo(note, "sections", lambda: sections(note, self.section_lookup))
 
@@ -780,7 +787,7 @@ def facts_of(note: Note, ctx: Context) -> Facts:
     front = note.frontmatter or {}
     values = {key: front[key] for key in FACT_KEYS if key in front}
     thoughts = reflection(note, ctx)
-    return Facts(
+    facts = Facts(
         path=note.path,
         readable=True,
         values=values,
@@ -791,6 +798,8 @@ def facts_of(note: Note, ctx: Context) -> Facts:
         went_well=thoughts.went_well,
         to_improve=thoughts.to_improve,
     )
+    ctx.forget(note)  # the last thing read of the note (after its lint, when linted)
+    return facts
 
 
 def facts_key(ctx: Context) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
@@ -57,7 +58,7 @@ class Heading:
     end_line: int  # the underline of a setext heading, else ``line``
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # a note may hold hundreds of thousands
 class Task:
     """A checklist item (Obsidian Tasks or Dataview fields), outside code blocks."""
 
@@ -509,6 +510,16 @@ def _markdown_parser() -> Any:
     quote_breaks = ["blank_line", "thematic_break", "fenced_code", "list", "block_html"]
 
     class LineBlockParser(mistune.BlockParser):
+        # CommonMark: a setext underline is a run of "=" or a run of "-" (up to three
+        # spaces before, spaces or tabs after). mistune 3's pattern, (=|-){1,}, also took a
+        # mixed "=-" as one, so "Questions" then "=-" became a heading, but only when the
+        # line scan handed the note over (an HTML block anywhere in it). The backreference
+        # keeps the group one character, as mistune's own level test reads it.
+        SPECIFICATION: ClassVar[dict[str, str]] = {
+            **mistune.BlockParser.SPECIFICATION,
+            "setex_heading": r"^ {0,3}(?P<setext_1>[=-])(?P=setext_1)*[ \t]*$",
+        }
+
         def compile_sc(self, rules: list[str] | None = None) -> Any:
             # CommonMark: an ATX heading cannot continue a block quote lazily, so
             # "> quote" then "## Notes" is a quote and a heading. mistune 3 read the heading
@@ -870,7 +881,10 @@ def _person_in_text(value: str) -> str | None:
 
 
 def person_key(name: str) -> str:
-    return name.casefold()
+    """What identifies a person: the name compared case-insensitively after Unicode NFC
+    normalisation, so "Zoë" typed (NFC) and "Zoë" from a macOS file name or a pasted link
+    (NFD: "e" and a combining diaeresis) are one person. The name is shown as written."""
+    return unicodedata.normalize("NFC", name).casefold()
 
 
 def generated_note(meta: Mapping[str, Any], body: str) -> str:

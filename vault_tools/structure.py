@@ -61,6 +61,10 @@ def scan_structure(
                 in_comment = False
             continue
         if not line.strip():
+            if line.strip(" \t"):
+                # Only other whitespace (NEL, a form feed, an ideographic space): CommonMark
+                # blank lines hold only spaces and tabs, so this may be paragraph text.
+                return None
             after_text = False
             continue
         first = line[0]

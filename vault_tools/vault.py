@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -199,9 +200,10 @@ def is_skipped(path: str, config: Config) -> bool:
     return any(rx.match(path) for rx in _compiled(tuple(config.exclude)))
 
 
-def list_notes(root: Path, config: Config) -> Listing:
+def list_notes(root: Path, config: Config, under: str = "") -> Listing:
     """Every ``.md`` file of the vault that is not skipped, sorted. Symlinked folders are not
-    followed (no loops, nothing outside the vault); unreadable folders are reported."""
+    followed (no loops, nothing outside the vault); unreadable folders are reported.
+    ``under``: only the notes in that folder (vault-relative, not itself skipped)."""
     from array import array
 
     found: list[str] = []
@@ -214,7 +216,7 @@ def list_notes(root: Path, config: Config) -> Listing:
     outputs = set(output_paths(config))
     excludes = _compiled(tuple(config.exclude))
     base = os.fspath(root)
-    stack = [""]
+    stack = [under.strip("/")]
     while stack:
         rel_dir = stack.pop()
         try:
@@ -254,11 +256,13 @@ def list_notes(root: Path, config: Config) -> Listing:
 def _is_note_file(root: Path, entry: os.DirEntry[str]) -> bool:
     if entry.is_file(follow_symlinks=False):
         return True
-    if not entry.is_symlink():
-        return False
+    return entry.is_symlink() and _symlink_is_note(root, entry.path)
+
+
+def _symlink_is_note(root: Path, path: str) -> bool:
     # A symlinked file counts only when it resolves to a file inside the vault.
     try:
-        target = Path(entry.path).resolve(strict=True)
+        target = Path(path).resolve(strict=True)
     except FileNotFoundError:
         return False  # dangling: there is nothing to read
     except (OSError, RuntimeError):
@@ -266,6 +270,33 @@ def _is_note_file(root: Path, entry: os.DirEntry[str]) -> bool:
         # reports it (VT005) instead of it vanishing without a word.
         return True
     return target.is_file() and target.is_relative_to(root.resolve())
+
+
+def note_file_stat(root: Path, rel: str) -> Stat | None:
+    """The ``Stat`` that ``list_notes`` takes of the file at ``rel`` (a path it did not skip),
+    or ``None`` when it would not list it: missing, not a regular file, a dangling symlink or
+    one leading out of the vault, or inside a symlinked folder (the walk follows none). A
+    symlink loop is listed with its own status, so that reading it reports VT005.
+
+    For ``watch``, which learns of one path at a time: its notes are ``check``'s notes."""
+    path = os.path.join(os.fspath(root), *rel.split("/"))
+    try:
+        folder = os.fspath(root)
+        for part in rel.split("/")[:-1]:
+            folder = os.path.join(folder, part)
+            if not stat.S_ISDIR(os.lstat(folder).st_mode):
+                return None  # a symlinked folder (or a file now): the walk does not go in
+        info = os.lstat(path)
+    except OSError:
+        return None
+    if stat.S_ISREG(info.st_mode):
+        return stat_of(info)
+    if not stat.S_ISLNK(info.st_mode) or not _symlink_is_note(root, path):
+        return None
+    try:
+        return stat_of(os.stat(path))
+    except OSError:  # a symlink loop: listed, reported when read
+        return stat_of(info)
 
 
 def select_paths(root: Path, config: Config, arguments: Iterable[str]) -> Listing:

@@ -18,7 +18,6 @@ import datetime as dt
 import logging
 import os
 import queue
-import stat
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -39,7 +38,7 @@ from vault_tools.interview import Context, Facts, make_context
 from vault_tools.store.cache import NoteCache
 from vault_tools.store.sync import check_vault, load_interview_facts
 from vault_tools.templates import TEMPLATE_NAME
-from vault_tools.vault import Listing, Stat, is_skipped, list_notes, stat_of
+from vault_tools.vault import Listing, Stat, is_skipped, list_notes, note_file_stat
 
 DEFAULT_DEBOUNCE = 0.1
 
@@ -84,21 +83,10 @@ def is_watched_note(rel: str, config: Config) -> bool:
 
 
 def note_stat(root: Path, rel: str) -> Stat | None:
-    """The ``Stat`` of a note file as ``list_notes`` would take it; ``None`` when it is
-    missing, not a file, or a symlink leading out of the vault."""
-    path = root / rel
-    try:
-        info = os.lstat(path)
-        if stat.S_ISLNK(info.st_mode):
-            target = path.resolve(strict=True)
-            if not target.is_relative_to(root.resolve()):
-                return None
-            info = os.stat(path)
-        if not stat.S_ISREG(info.st_mode):
-            return None
-    except (OSError, RuntimeError):
-        return None
-    return stat_of(info)
+    """The ``Stat`` of a note file as ``list_notes`` takes it; ``None`` when ``check`` would
+    not list it (missing, not a file, a symlink leading out of the vault). A symlink loop
+    has one: ``check`` reports it (VT005), so the watch does too."""
+    return note_file_stat(root, rel)
 
 
 def is_own_output(root: Path, rel: str) -> bool:
@@ -230,9 +218,11 @@ class VaultWatcher:
             rel = rel.replace(os.sep, "/")
         if is_directory:
             # A folder deleted or moved away takes its notes with it; watchdog reports the
-            # files of a folder created or moved in one by one.
-            if kind in ("deleted", "moved") and not _is_skipped_folder(rel, self.config):
-                self._queue.put(("folder", rel))
+            # files of a folder created or moved in one by one. A folder whose permissions
+            # changed may have become unreadable (its notes leave check's listing) or
+            # readable again (they come back): its notes are looked at again.
+            if kind in ("deleted", "moved", "attrib") and not _is_skipped_folder(rel, self.config):
+                self._queue.put(("folder" if kind != "attrib" else "rescan", rel))
             return
         if rel == CONFIG_NAME or rel == template_rel(self.config):
             self._queue.put(("settings", rel))
@@ -281,6 +271,9 @@ class VaultWatcher:
                 paths.add(rel)
             elif kind == "folder":
                 paths.update(p for p in self._known if is_under(p, rel))
+            elif kind == "rescan":
+                paths.update(p for p in self._known if is_under(p, rel))
+                paths.update(list_notes(self.root, self.config, under=rel).paths)
         changed: set[str] = set()
         deleted: set[str] = set()
         for rel in paths:
@@ -312,10 +305,12 @@ def _watch_error(root: Path, exc: OSError) -> str:
 
 
 class _Handler(FileSystemEventHandler):
-    """Every created, modified, closed-after-writing, moved (both ends) and deleted path goes
-    to the watcher, which keeps what matters."""
+    """Every created, modified, closed-after-writing, moved (both ends), deleted and
+    attributes-changed path goes to the watcher, which keeps what matters. Attributes: a
+    ``chmod`` can make a note (or a folder of notes) unreadable, or readable again, and
+    ``check`` would say so."""
 
-    _KINDS = frozenset({"created", "modified", "closed", "moved", "deleted"})
+    _KINDS = frozenset({"created", "modified", "closed", "moved", "deleted", "attrib"})
 
     def __init__(self, watcher: VaultWatcher) -> None:
         super().__init__()
@@ -324,7 +319,7 @@ class _Handler(FileSystemEventHandler):
     def dispatch(self, event: FileSystemEvent) -> None:
         kind = event.event_type
         if kind not in self._KINDS:
-            return  # opened, closed without writing, attributes changed
+            return  # opened, closed without writing
         if kind == "modified" and event.is_directory:
             return  # a folder's listing changed: its files' own events say how
         self._watcher.offer(os.fsdecode(event.src_path), event.is_directory, kind)
@@ -390,7 +385,7 @@ def recheck(
         else:
             stats[rel] = found
     removed -= set(stats)
-    listing = Listing(tuple(sorted(stats)), stats=stats)
+    listing = Listing(tuple(sorted(stats)), unreadable_paths(root, removed), stats)
     result, report = check_vault(
         root,
         config,
@@ -415,9 +410,40 @@ def recheck(
         removed=tuple(sorted(removed)),
         result=result,
         warnings=tuple(warnings),
+        unreadable=listing.unreadable,
         seconds=time.perf_counter() - started,
         listing=listing,
     )
+
+
+def unreadable_paths(root: Path, gone: Iterable[str]) -> tuple[tuple[str, str], ...]:
+    """Of the notes ``gone`` from the watch, those ``check`` would report it cannot read,
+    with why, as ``list_notes`` reports them: the outermost folder that can no longer be
+    listed, else the note itself when its status cannot be read (a folder that can be
+    listed but not entered). A note deleted, or moved away, is nothing to report."""
+    found: dict[str, str] = {}
+    listable: set[str] = set()
+    for rel in gone:
+        parts = rel.split("/")
+        for depth in range(1, len(parts) + 1):
+            here = "/".join(parts[:depth])
+            if here in found:
+                break
+            if here in listable:
+                continue
+            path = os.path.join(os.fspath(root), *parts[:depth])
+            try:
+                if depth < len(parts):
+                    with os.scandir(path):
+                        listable.add(here)
+                else:
+                    os.lstat(path)
+            except FileNotFoundError:
+                break
+            except OSError as exc:
+                found[here] = exc.strerror or str(exc)
+                break
+    return tuple(sorted(found.items()))
 
 
 class Watch:

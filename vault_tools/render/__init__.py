@@ -13,8 +13,10 @@ import json
 import re
 from typing import Any
 
-#: Bidirectional embedding, override and isolate controls: U+202A-U+202E, U+2066-U+2069.
-BIDI_CONTROLS = "\u202a-\u202e\u2066-\u2069"
+#: Bidirectional controls: the embeddings and overrides U+202A-U+202E, the isolates
+#: U+2066-U+2069, and the marks U+200E (LRM), U+200F (RLM) and U+061C (ALM), which reorder
+#: the neutral characters around them as a strong letter would.
+BIDI_CONTROLS = "\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c"
 
 # C0 and C1 controls, DEL, the Unicode line and paragraph separators, the bidirectional
 # controls, and surrogates: a file name that is not UTF-8 reaches us with each undecodable
@@ -45,6 +47,28 @@ def printable(text: str, *, keep_lines: bool = False) -> str:
     breaks and tabs (for a format that quotes them, like CSV)."""
     pattern = _UNPRINTABLE_IN_LINES if keep_lines else _UNPRINTABLE
     return pattern.sub(_escape, text)
+
+
+def display_width(text: str) -> int:
+    """How many terminal columns ``text`` takes: a combining mark (the diaeresis of an NFD
+    "Zoë", as a macOS file name holds it) and other zero-width characters none, a wide East
+    Asian character or emoji two, the rest one; so columns line up whatever the name's form."""
+    if text.isascii():
+        return len(text)
+    import unicodedata
+
+    width = 0
+    for char in text:
+        if unicodedata.combining(char) or unicodedata.category(char) in ("Mn", "Me", "Cf"):
+            continue
+        width += 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+    return width
+
+
+def pad(text: str, width: int) -> str:
+    """``text`` padded with spaces to ``width`` terminal columns (``str.ljust`` counts
+    characters, not columns)."""
+    return text + " " * (width - display_width(text))
 
 
 def is_printable(text: str) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
-from vault_tools.render import json_dumps, printable
+from vault_tools.render import display_width, json_dumps, pad, printable
 from vault_tools.render.markdown import table_cell, wikilink
 from vault_tools.reports.index import COLUMNS, IndexReport, IndexRow
 
@@ -75,10 +75,10 @@ def render_text(report: IndexReport) -> str:
     if not report.rows:
         return "No interview notes.\n"
     table = [list(HEADERS), *(_clipped(_cells(row, with_title=False)) for row in report.rows)]
-    widths = [max(len(line[i]) for line in table) for i in range(len(HEADERS))]
+    widths = [max(display_width(line[i]) for line in table) for i in range(len(HEADERS))]
     table.insert(1, ["-" * width for width in widths])
     return "".join(
-        "  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)).rstrip()
+        "  ".join(pad(cell, width) for cell, width in zip(line, widths, strict=True)).rstrip()
         + "\n"
         for line in table
     )

@@ -49,7 +49,7 @@ KINDS = ("thank-you", "nudge", "prepare", "follow-up", "task", "keep-in-touch")
 _KIND_ORDER = {kind: i for i, kind in enumerate(KINDS)}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # one per task: a report may hold hundreds of thousands
 class FollowUp:
     """One thing to do, pointing at the note it comes from.
 
@@ -188,6 +188,7 @@ def _follow_up(
 def _tasks(note: Facts, ctx: Context, as_of: dt.date, person: str) -> list[FollowUp]:
     items: list[FollowUp] = []
     seen: dict[str, int] = {}
+    days: dict[str, dt.date | None] = {}  # a note's tasks share a few due days
     for task in note.tasks:
         if not task.open or not task.text:
             continue
@@ -200,7 +201,9 @@ def _tasks(note: Facts, ctx: Context, as_of: dt.date, person: str) -> list[Follo
         base = " ".join(task.text.casefold().split())
         seen[base] = seen.get(base, 0) + 1
         key = base if seen[base] == 1 else f"{base}#{seen[base]}"
-        due = parse_date(task.due, ctx.tz) if task.due else None
+        if task.due and task.due not in days:
+            days[task.due] = parse_date(task.due, ctx.tz)
+        due = days[task.due] if task.due else None
         items.append(_item("task", note, person, due, task.text, as_of, task.line, key))
     return items
 
