@@ -131,10 +131,14 @@ def test_a_cadence_past_the_calendar_says_so_and_is_never_due(tmp_path: Path) ->
     assert ("Interviews/b.md", "keep-in-touch") in kinds  # the other note's 60 days
 
 
-def test_a_horizon_of_any_length_lists_everything(tmp_path: Path) -> None:
+def test_a_horizon_of_any_length_is_refused_with_its_range(tmp_path: Path) -> None:
+    """An argument is the user's to fix (exit 2 with the range); ``--all`` lists everything."""
     root = odd_vault(tmp_path, "follow_up: 9999-12-31")
     base = ("--vault", str(root), "--as-of", "2026-11-27", "--format", "json")
     result = run("followups", *base, "--horizon", NINES + "d")
+    assert result.exit_code == 2
+    assert "3650" in result.stderr and len(result.stderr) < 500
+    result = run("followups", *base, "--all")
     assert result.exit_code == 0
     dues = {i["due"] for i in json.loads(result.stdout)["items"]}
     assert "9999-12-31" in dues
