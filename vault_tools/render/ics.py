@@ -1,22 +1,18 @@
-"""RFC 5545 content lines, written directly: TEXT escaping, 75-octet folding, CRLF.
+"""RFC 5545 content lines: values written by ``icalendar``'s property types, lines folded
+at 75 octets and joined with CRLF here.
 
 The calendar ``followups --format ics`` writes used to be built as an ``icalendar`` object
-tree and serialised by it: some 20 µs per property, and a Python object per property and
-parameter kept until the end, so 200,000 follow-up tasks took 40-50 s and 1.5 GB. The
-format is small and fixed (a few properties of TEXT, DATE, DATE-TIME and a list of TEXT),
-so it is written here the way ``icalendar`` 6/7 writes it, byte for byte:
-``tests/test_results_round2.py`` compares the two on generated reports, and reads every
-calendar back with ``icalendar``, which stays the reference (and the tests' parser).
-
-One deliberate difference: ``icalendar`` turns a backslash followed by ``N`` in a value
-into a line break (it takes the value as already escaped); here it is a backslash and an N,
-as written (``\\\\N``).
+tree (``Calendar``, one ``Todo`` per item) and serialised by it: some 160 µs and a dozen
+Python objects per to-do, kept until the end, so 200,000 follow-up tasks took 40-50 s and
+1.5 GB. Every value is still made by ``icalendar`` (``vText``, ``vCategory``,
+``vDDDTypes``: its escaping and its formats), but only the values that differ are made,
+and each line is a string: ``tests/test_results_round2.py`` compares the output with the
+object tree's byte for byte and reads every calendar back with ``icalendar``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterable
 
 #: RFC 5545 3.1: lines end in CRLF; a folded line continues after CRLF and one space.
@@ -25,38 +21,42 @@ _FOLD = "\r\n "
 #: ``icalendar`` folds before a line would reach 75 octets (so a line holds at most 74, and
 #: a continuation line its space and 74); kept, for the same bytes.
 _FOLD_AT = 75
-_TEXT_SPECIAL = re.compile(r"[\\;,\r\n]")
 
 
 def text(value: str) -> str:
-    """A TEXT value (RFC 5545 3.3.11): backslash, semicolon and comma escaped, and every
-    line break (CRLF, LF or a lone CR) written as ``\\n``."""
-    if _TEXT_SPECIAL.search(value) is None:
-        return value  # most values: nothing to escape
-    return (
-        value.replace("\\", "\\\\")
-        .replace(";", "\\;")
-        .replace(",", "\\,")
-        .replace("\r\n", "\\n")
-        .replace("\n", "\\n")
-        .replace("\r", "\\n")
-    )
+    """A TEXT value (RFC 5545 3.3.11) as ``icalendar`` writes it: backslash, semicolon and
+    comma escaped, line breaks as ``\\n`` (and a backslash before an N kept as one)."""
+    from icalendar.prop import vText
+
+    def escaped(part: str) -> str:
+        return vText(part).to_ical().decode("utf-8", "surrogateescape")
+
+    if "\\N" not in value:
+        return escaped(value)
+    # icalendar takes a backslash and N as a line break escaped already ("C:\\New folder"
+    # would lose its N): the pieces around it are escaped by icalendar, the backslash here.
+    return "\\\\N".join(escaped(part) for part in value.split("\\N"))
 
 
 def texts(values: Iterable[str]) -> str:
-    """A list of TEXT values (``CATEGORIES``), each escaped, separated by commas."""
-    return ",".join(text(value) for value in values)
+    """A list of TEXT values (``CATEGORIES``), as ``icalendar`` writes it."""
+    from icalendar.prop import vCategory
+
+    return vCategory(list(values)).to_ical().decode("utf-8", "surrogateescape")
 
 
 def date_value(day: dt.date) -> str:
     """A DATE value: ``20261128``."""
-    return f"{day.year:04d}{day.month:02d}{day.day:02d}"
+    from icalendar.prop import vDDDTypes
+
+    return vDDDTypes(day).to_ical().decode("ascii")
 
 
 def utc_datetime_value(when: dt.datetime) -> str:
     """A DATE-TIME value in UTC: ``20261127T000000Z`` (``when`` must be aware)."""
-    utc = when.astimezone(dt.UTC)
-    return f"{date_value(utc.date())}T{utc.hour:02d}{utc.minute:02d}{utc.second:02d}Z"
+    from icalendar.prop import vDDDTypes
+
+    return vDDDTypes(when.astimezone(dt.UTC)).to_ical().decode("ascii")
 
 
 def fold(line: str) -> str:
