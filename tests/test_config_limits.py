@@ -142,10 +142,11 @@ WRITERS = {
     "index": ("index", "--write"),
     "followups": ("followups", "--write"),
     "digests": ("digest", "--write", "--week", "2026-W47"),
+    "calendar": ("followups", "--write", "--format", "ics"),
 }
 
 
-@pytest.mark.parametrize("key", ["index", "followups", "digests"])
+@pytest.mark.parametrize("key", ["index", "followups", "digests", "calendar"])
 @pytest.mark.parametrize(("value", "reason"), OUTSIDE_OR_HIDDEN)
 def test_an_output_path_outside_the_plain_notes_is_refused_at_load(
     tmp_path: Path, key: str, value: str, reason: str
@@ -157,7 +158,7 @@ def test_an_output_path_outside_the_plain_notes_is_refused_at_load(
         assert_refused(root, args, ".vault-tools.toml", f"output.{key}", reason)
 
 
-@pytest.mark.parametrize("key", ["index", "followups"])
+@pytest.mark.parametrize("key", ["index", "followups", "calendar"])
 def test_an_empty_output_file_path_is_refused(tmp_path: Path, key: str) -> None:
     root = vault_with(tmp_path, f'[output]\n{key} = ""\n')
     assert_refused(root, WRITERS[key], f"output.{key}", "must name a file")
@@ -169,6 +170,7 @@ def test_an_empty_output_file_path_is_refused(tmp_path: Path, key: str) -> None:
         ('index = "Interviews\\\\Index.md"', ("index", "--write"), "Interviews/Index.md"),
         ('index = " Reviews/Index.md "', ("index", "--write"), "Reviews/Index.md"),
         ('followups = "Due.md"', ("followups", "--write"), "Due.md"),
+        ('calendar = "Due.ics"', ("followups", "--write", "--format", "ics"), "Due.ics"),
         (
             'digests = "Reviews/"',
             ("digest", "--write", "--week", "2026-W47"),
@@ -183,7 +185,8 @@ def test_plain_output_paths_are_still_written(
     root = vault_with(tmp_path, f"[output]\n{settings}\n")
     result = invoke(root, *args)
     assert result.exit_code == 0, result.stderr
-    assert (root / path).read_text().startswith("---\n")
+    start = "BEGIN:VCALENDAR\r\n" if path.endswith(".ics") else "---\n"
+    assert (root / path).read_bytes().decode().startswith(start)
 
 
 # --------------------------------------------------------------------------------------------

@@ -261,3 +261,71 @@ def write_note(
         force=force,
         only_if_changed=only_if_changed,
     )
+
+
+# --------------------------------------------------------------------------------------------
+# The written calendar
+#
+# An .ics file has no front matter: the calendar itself carries the two marks a generated
+# note keeps there, as RFC 5545 X-properties of the VCALENDAR (which calendar apps keep or
+# ignore): ``X-GENERATED-BY:vault-tools`` says it is ours, ``X-VAULT-TOOLS-SHA256`` holds the
+# SHA-256 of the file's bytes without that one line, so an edited calendar is seen as one.
+
+CALENDAR_MARK = f"X-GENERATED-BY:{GENERATED_BY}"
+CALENDAR_HASH = "X-VAULT-TOOLS-SHA256"
+_CALENDAR_HASH_LINE = re.compile(rb"X-VAULT-TOOLS-SHA256:([0-9a-fA-F]{64})\r?\n", re.IGNORECASE)
+_CALENDAR_MARK_LINE = re.compile(rb"^X-GENERATED-BY:vault-tools\r?$", re.IGNORECASE | re.MULTILINE)
+
+
+def stamped_calendar(ics: str) -> str:
+    """``ics`` (a VCALENDAR, lines ending in CRLF) as it is written into the vault: the
+    marks added at the end of the calendar's own properties, before its first component."""
+    start = "BEGIN:VCALENDAR\r\n"
+    if not ics.startswith(start):
+        raise ValueError("not a calendar")
+    cut = ics.find("\r\nBEGIN:", len(start) - 2)
+    end = ics.find("\r\nEND:VCALENDAR")
+    cut = end if cut < 0 or (0 <= end < cut) else cut
+    if cut < 0:
+        raise ValueError("not a calendar")
+    cut += 2  # after the CRLF of the calendar's last property
+    marked = f"{ics[:cut]}{CALENDAR_MARK}\r\n{ics[cut:]}"
+    digest = hashlib.sha256(marked.encode("utf-8")).hexdigest()
+    return f"{marked[:cut]}{CALENDAR_HASH}:{digest}\r\n{marked[cut:]}"
+
+
+def is_our_calendar(raw: bytes) -> bool:
+    """Whether an .ics file is one vault-tools wrote (it carries ``X-GENERATED-BY``)."""
+    head = raw.removeprefix(b"\xef\xbb\xbf")
+    if not head[:17].upper().startswith(b"BEGIN:VCALENDAR"):
+        return False
+    calendar_part = head.split(b"\nBEGIN:", 1)[0]  # its own properties, not a to-do's text
+    return _CALENDAR_MARK_LINE.search(calendar_part) is not None
+
+
+def calendar_changed_since_written(raw: bytes) -> bool:
+    """Whether a calendar vault-tools wrote no longer matches its recorded hash. One whose
+    hash line is gone was changed too (no version of vault-tools wrote one without it)."""
+    found = _CALENDAR_HASH_LINE.search(raw)
+    if found is None or (found.start() > 0 and raw[found.start() - 1 : found.start()] != b"\n"):
+        return True
+    rest = raw[: found.start()] + raw[found.end() :]
+    return hashlib.sha256(rest).hexdigest() != found.group(1).decode().lower()
+
+
+def write_calendar(
+    root: Path, rel: str, ics: str, *, only_if_changed: bool = False, force: bool = False
+) -> bool:
+    """Write the follow-ups calendar (``followups --write --format ics``) as ``write_note``
+    writes a note: atomically, inside the vault, never over a user's own .ics, and not over
+    one changed since it was written (unless ``force``). Returns whether it was written."""
+    return write_generated(
+        root,
+        rel,
+        stamped_calendar(ics),
+        is_our_calendar,
+        edited=calendar_changed_since_written,
+        force=force,
+        only_if_changed=only_if_changed,
+        mark=f"`{CALENDAR_MARK}` in its calendar properties",
+    )

@@ -12,7 +12,7 @@ import functools
 import io
 import os
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -210,6 +210,25 @@ def force_option(example: str) -> Callable[[F], F]:
 def check_force(force: bool, write: bool) -> None:
     if force and not write:
         raise click.UsageError("--force goes with --write: it lets --write replace an edited note")
+
+
+def check_write_format(command: str, output_format: str | None, writable: Sequence[str]) -> str:
+    """The format ``--write`` writes: the one asked for, when it is one that can be written
+    (an index as csv or a digest as json has no place in the vault); md when none is given."""
+    chosen = output_format or "md"
+    if chosen not in writable:
+        can = " or ".join(f"--format {name}" for name in writable)
+        raise click.UsageError(
+            f"{command} --write writes {can}, not --format {chosen}; to save the "
+            f"{chosen} output elsewhere, leave out --write and redirect it: "
+            f"vault-tools {command} --format {chosen} > FILE"
+        )
+    return chosen
+
+
+def said_written(rel: str, written: bool) -> None:
+    """What a ``--write`` did, on stderr: wrote the file, or left it as it already was."""
+    say(f"wrote {rel}" if written else f"{rel} is up to date")
 
 
 def say(message: str) -> None:
@@ -448,22 +467,25 @@ def stdout_holds_utf8() -> bool:
 )
 @click.option("--all", "include_all", is_flag=True, help="List every item, whatever its due date.")
 @click.option(
-    "--quiet", is_flag=True, help="Print nothing at all when nothing is due (for cron jobs)."
+    "--quiet",
+    is_flag=True,
+    help="Print nothing at all when no dated item is due (open undated tasks alone stay "
+    "quiet), for cron jobs.",
 )
 @click.option(
     "--format",
     "output_format",
     type=click.Choice(["text", "md", "json", "ics"]),
-    default="text",
-    show_default=True,
-    help="text: grouped lines; md: an Obsidian note; json: machine-readable; ics: a calendar "
-    "of to-dos.",
+    default=None,
+    help="text (default): grouped lines; md: an Obsidian note; json: machine-readable; ics: "
+    "a calendar of to-dos. With --write: md (default) or ics.",
 )
 @click.option(
     "--write",
     is_flag=True,
-    help="Write the md report into the vault (default Interviews/Follow-ups.md, "
-    "[output] followups) instead of printing it.",
+    help="Write the report into the vault instead of printing it: md to [output] followups "
+    "(default Interviews/Follow-ups.md), ics to [output] calendar (default "
+    "Interviews/Follow-ups.ics). Left alone when it already says the same.",
 )
 @force_option("vault-tools followups --write --force")
 @cache_option
@@ -474,7 +496,7 @@ def followups(
     horizon: int | None,
     include_all: bool,
     quiet: bool,
-    output_format: str,
+    output_format: str | None,
     write: bool,
     force: bool,
     no_cache: bool,
@@ -491,32 +513,51 @@ def followups(
       vault-tools followups --format ics > followups.ics   # subscribe from a calendar app
       vault-tools followups --quiet                        # daily cron: mail only when due
       vault-tools followups --write                        # Interviews/Follow-ups.md
+      vault-tools followups --write --format ics           # Interviews/Follow-ups.ics
       vault-tools followups --write --force                # even over your edits of it
     """
-    from vault_tools.app import followups_for, followups_meta, generated_text, write_note
+    from vault_tools.app import (
+        followups_for,
+        followups_meta,
+        generated_text,
+        write_calendar,
+        write_note,
+    )
     from vault_tools.render import followups as render
 
     check_force(force, write)
+    if write:
+        output_format = check_write_format("followups", output_format, ("md", "ics"))
     session = open_session(vault, as_of, use_cache=not no_cache)
     try:
         report = followups_for(session, horizon, include_all)
     finally:
         finish(session)
+    # Undated tasks are always listed, but have no day to be due on: alone, they would break
+    # a cron job's silence every day, forever.
+    silent = quiet and all(item.due is None for item in report.items)
     if write:
-        meta = followups_meta(session.as_of)
-        write_note(
-            session.root,
-            session.config.followups_path,
-            meta,
-            render.render_markdown(report),
-            force=force,
-        )
-        if not (quiet and not report.items):
-            say(f"wrote {session.config.followups_path}")
+        if output_format == "ics":
+            rel = session.config.calendar_path
+            written = write_calendar(
+                session.root, rel, render.render_ics(report), only_if_changed=True, force=force
+            )
+        else:
+            rel = session.config.followups_path
+            written = write_note(
+                session.root,
+                rel,
+                followups_meta(session.as_of),
+                render.render_markdown(report),
+                only_if_changed=True,
+                force=force,
+            )
+        if not silent:
+            said_written(rel, written)
         return
-    if quiet and not report.items:
+    if silent:
         return
-    if output_format == "text":
+    if output_format in (None, "text"):
         output = render.render_text(report, color=use_color(sys.stdout, os.environ))
     elif output_format == "md":
         output = generated_text(followups_meta(session.as_of), render.render_markdown(report))
@@ -533,15 +574,15 @@ def followups(
     "--format",
     "output_format",
     type=click.Choice(["text", "md", "json", "csv"]),
-    default="text",
-    show_default=True,
-    help="text: a table; md: an Obsidian note; json: machine-readable; csv: for spreadsheets.",
+    default=None,
+    help="text (default): a table; md: an Obsidian note; json: machine-readable; csv: for "
+    "spreadsheets. With --write: md only.",
 )
 @click.option(
     "--write",
     is_flag=True,
     help="Write the md index into the vault (default Interviews/Index.md, [output] index) "
-    "instead of printing it.",
+    "instead of printing it. Left alone when it already says the same.",
 )
 @force_option("vault-tools index --write --force")
 @cache_option
@@ -549,7 +590,7 @@ def followups(
 def index(
     vault: Path | None,
     as_of: dt.date | None,
-    output_format: str,
+    output_format: str | None,
     write: bool,
     force: bool,
     no_cache: bool,
@@ -568,27 +609,31 @@ def index(
     from vault_tools.render import index as render
 
     check_force(force, write)
+    if write:
+        check_write_format("index", output_format, ("md",))
     session = open_session(vault, as_of, use_cache=not no_cache)
     try:
         report = index_for(session)
     finally:
         finish(session)
     if write:
-        write_note(
+        rel = session.config.index_path
+        written = write_note(
             session.root,
-            session.config.index_path,
+            rel,
             INDEX_META,
             render.render_markdown(report),
+            only_if_changed=True,
             force=force,
         )
-        say(f"wrote {session.config.index_path}")
+        said_written(rel, written)
         return
     output = {
         "text": render.render_text,
         "md": lambda r: generated_text(INDEX_META, render.render_markdown(r)),
         "json": lambda r: render.render_json(r, ascii_only=not stdout_holds_utf8()),
         "csv": render.render_csv,
-    }[output_format](report)
+    }[output_format or "text"](report)
     click.echo(output, nl=False)
 
 
@@ -611,13 +656,14 @@ def index(
     type=click.Choice(["md", "json"]),
     default="md",
     show_default=True,
-    help="md: an Obsidian note with wikilinks and Mermaid charts; json: machine-readable.",
+    help="md: an Obsidian note with wikilinks and Mermaid charts; json: machine-readable. "
+    "With --write: md only.",
 )
 @click.option(
     "--write",
     is_flag=True,
     help="Write the md digest into the vault (default Digests/2026-W47.md, [output] digests) "
-    "instead of printing it.",
+    "instead of printing it. Left alone when it already says the same.",
 )
 @force_option("vault-tools digest --write --force")
 @cache_option
@@ -660,6 +706,8 @@ def digest(
     from vault_tools.render import digest as render
 
     check_force(force, write)
+    if write:
+        check_write_format("digest", output_format, ("md",))
     if week is not None and (since is not None or until is not None):
         raise click.UsageError("give either --week or --since and --until, not both")
     if (since is None) != (until is None):
@@ -675,8 +723,15 @@ def digest(
     meta = digest_meta(period, session.as_of)
     if write:
         rel = digest_note_path(session, period)
-        write_note(session.root, rel, meta, render.render_markdown(report), force=force)
-        say(f"wrote {rel}")
+        written = write_note(
+            session.root,
+            rel,
+            meta,
+            render.render_markdown(report),
+            only_if_changed=True,
+            force=force,
+        )
+        said_written(rel, written)
         return
     if output_format == "json":
         output = render.render_json(report, ascii_only=not stdout_holds_utf8())

@@ -45,6 +45,7 @@ class Config:
     rules: Mapping[str, str] = field(default_factory=dict)
     index_path: str = "Interviews/Index.md"
     followups_path: str = "Interviews/Follow-ups.md"
+    calendar_path: str = "Interviews/Follow-ups.ics"
     digests_folder: str = "Digests"
     source: Path | None = None
 
@@ -401,7 +402,7 @@ def config_from_mapping(data: Mapping[str, Any], path: Path, rule_codes: Collect
         rules[code.upper()] = value.lower()
 
     output = r.table(data, "output")
-    r.known(output, "output", {"index", "followups", "digests"})
+    r.known(output, "output", {"index", "followups", "digests", "calendar"})
 
     return Config(
         timezone=timezone,
@@ -430,6 +431,7 @@ def config_from_mapping(data: Mapping[str, Any], path: Path, rule_codes: Collect
         rules=rules,
         index_path=r.output_path(output, "index", defaults.index_path),
         followups_path=r.output_path(output, "followups", defaults.followups_path),
+        calendar_path=r.output_path(output, "calendar", defaults.calendar_path),
         digests_folder=r.output_path(output, "digests", defaults.digests_folder, folder=True),
         source=path,
     )
@@ -485,5 +487,6 @@ def default_config_text() -> str:
         _setting("index", d.index_path),
         _setting("followups", d.followups_path),
         _setting("digests", d.digests_folder),
+        _setting("calendar", d.calendar_path, "`followups --write --format ics` writes here"),
     ]
     return "\n".join(lines) + "\n"

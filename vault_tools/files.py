@@ -492,9 +492,12 @@ def write_generated(
     edited: Callable[[bytes], bool] = _never,
     force: bool = False,
     only_if_changed: bool = False,
+    mark: str = "`generated_by: vault-tools` in its front matter",
 ) -> bool:
     """Write a generated note (index, follow-ups, digest) at ``rel`` inside the vault;
     whether it was written.
+
+    ``mark`` says, in a refusal, what ``is_ours`` looks for (a calendar has no front matter).
 
     An existing file is replaced only when ``is_ours(its bytes)`` says vault-tools wrote it
     (``generated_by: vault-tools`` in its front matter), and ``edited(its bytes)`` says it
@@ -517,7 +520,7 @@ def write_generated(
         if not is_ours(existing.data):
             raise WriteRefused(
                 f"refusing to replace {rel}: it was not written by vault-tools "
-                "(no `generated_by: vault-tools` in its front matter). Move it away, or "
+                f"(no {mark}). Move it away, or "
                 "choose another path in .vault-tools.toml [output]"
                 + (" (--force never replaces a file of yours)" if force else ""),
                 rel,
