@@ -84,6 +84,7 @@ def test_check_github_annotations(mixed: Path) -> None:
 def test_check_paths_as_pre_commit_passes_them(
     mixed: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    (mixed / ".vault-tools.toml").write_text("")  # the marker that makes it a vault
     monkeypatch.chdir(mixed)
     one = run("check", "--as-of", "2026-11-27", "Interviews/warn.md")
     assert one.exit_code == 0 and one.stdout.startswith("Interviews/warn.md:1:1: VT106")
@@ -94,10 +95,15 @@ def test_check_paths_as_pre_commit_passes_them(
     assert run("check", "--as-of", "2026-11-27", "README.txt").exit_code == 0
 
 
-def test_check_a_path_outside_the_vault_is_exit_2(mixed: Path, tmp_path: Path) -> None:
-    (tmp_path / "elsewhere.md").write_text(PLANNED)
-    result = run("check", "--vault", str(mixed), str(tmp_path / "elsewhere.md"))
-    assert result.exit_code == 2 and "outside the vault" in result.stderr
+def test_check_skips_a_path_outside_the_given_vault(mixed: Path, tmp_path: Path) -> None:
+    (tmp_path / "elsewhere.md").write_text("# not an interview, and not in the vault\n")
+    inside = str(mixed / "Interviews" / "broken.md")
+    result = run("check", "--vault", str(mixed), str(tmp_path / "elsewhere.md"), inside)
+    assert result.exit_code == 1
+    assert result.stdout.startswith("Interviews/broken.md:6:1: VT103")
+    assert "elsewhere" not in result.stdout + result.stderr
+    alone = run("check", "--vault", str(mixed), str(tmp_path / "elsewhere.md"))
+    assert (alone.exit_code, alone.stdout) == (0, "")
 
 
 def test_missing_vault_is_exit_2_with_one_line(tmp_path: Path) -> None:

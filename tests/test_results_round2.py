@@ -352,7 +352,7 @@ def test_bidi_controls_are_escaped_in_error_messages_naming_paths(
     monkeypatch.chdir(bidi_vault)
     runs = {
         "no such file": run("check", f"Interviews/none {BIDI_ALL}.md"),
-        "outside the vault": run("check", "--vault", str(bidi_vault), str(outside)),
+        "in no vault": run("check", str(outside)),
         "vault not found": run("check", "--vault", str(tmp_path / f"none {BIDI_ALL}")),
         "is a file": run("check", "--vault", str(outside)),
         "not a date": run("check", "--as-of", f"2026{BIDI_ALL}"),

@@ -14,7 +14,7 @@ from vault_tools.note import parse_note
 from vault_tools.vault import find_vault_root, list_notes
 
 
-def test_root_is_explicit_then_env_then_marker_then_cwd(
+def test_root_is_explicit_then_env_then_marker_else_an_error(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.delenv("VAULT_TOOLS_VAULT", raising=False)
@@ -31,7 +31,12 @@ def test_root_is_explicit_then_env_then_marker_then_cwd(
     monkeypatch.delenv("VAULT_TOOLS_VAULT")
     lonely = tmp_path / "lonely"
     lonely.mkdir()
-    assert find_vault_root(None, cwd=lonely) in (lonely.resolve(), tmp_path.resolve())
+    with pytest.raises(VaultToolsError, match="no vault found") as caught:
+        find_vault_root(None, cwd=lonely)
+    assert str(lonely.resolve()) in str(caught.value)
+    assert "--vault PATH" in str(caught.value) and "vault-tools init" in str(caught.value)
+    # init sets the working directory up
+    assert find_vault_root(None, cwd=lonely, here_if_none=True) == lonely.resolve()
 
 
 def test_missing_vault_is_a_user_error(tmp_path: Path) -> None:

@@ -26,7 +26,13 @@ from vault_tools.reports.followups import FollowUpReport, all_followups, followu
 from vault_tools.reports.index import IndexReport, index_rows
 from vault_tools.rules import RULES_BY_CODE
 from vault_tools.store.sync import check_vault, load_interview_facts
-from vault_tools.vault import Listing, find_vault_root, list_notes, select_paths
+from vault_tools.vault import (
+    Listing,
+    find_vault_of_paths,
+    find_vault_root,
+    list_notes,
+    select_paths,
+)
 from vault_tools.vocabulary import GENERATED_BY
 
 Progress = Callable[[int, int], None]
@@ -58,8 +64,16 @@ class Session:
         *,
         use_cache: bool = True,
         progress: Progress | None = None,
+        paths: Sequence[str] = (),
+        here_if_none: bool = False,
     ) -> Session:
-        root = find_vault_root(vault)
+        """``paths``: the vault is the one they lie in (``check PATH...``), unless ``vault``
+        names it. ``here_if_none``: the working directory when no vault is found (``init``,
+        ``rules``), else that is exit 2 and nothing is written."""
+        if paths:
+            root = find_vault_of_paths(vault, paths)
+        else:
+            root = find_vault_root(vault, here_if_none=here_if_none)
         config = read_config(root)
         return cls(root, config, as_of or today_in(config.tz), use_cache, progress)
 

@@ -164,7 +164,8 @@ def vault_options(func: F) -> F:
         type=click.Path(file_okay=False, path_type=Path),
         default=None,
         help="The vault's root folder (default: $VAULT_TOOLS_VAULT, else the nearest folder "
-        "with .vault-tools.toml or .obsidian/, else the current folder).",
+        "with .vault-tools.toml or .obsidian/ at or above the current one; none found is "
+        "exit 2).",
     )(func)
     return func
 
@@ -265,11 +266,25 @@ class Progress:
             self._bar = None
 
 
-def open_session(vault: Path | None, as_of: dt.date | None, use_cache: bool = True) -> Session:
+def open_session(
+    vault: Path | None,
+    as_of: dt.date | None,
+    use_cache: bool = True,
+    *,
+    paths: tuple[str, ...] = (),
+    here_if_none: bool = False,
+) -> Session:
     """The command's vault, config and as-of, with a progress bar for long reads."""
     from vault_tools.app import Session
 
-    return Session.open(vault, as_of, use_cache=use_cache, progress=Progress())
+    return Session.open(
+        vault,
+        as_of,
+        use_cache=use_cache,
+        progress=Progress(),
+        paths=paths,
+        here_if_none=here_if_none,
+    )
 
 
 def finish(session: Session) -> None:
@@ -319,7 +334,9 @@ def check(
 ) -> None:
     """Lint interview notes: required keys and sections for each status, dates, questions.
 
-    With PATHS (files or folders, as pre-commit passes them), check only those.
+    With PATHS (files or folders, as pre-commit passes them), check only those; without
+    --vault, the vault is the one they lie in (the nearest folder with .vault-tools.toml or
+    .obsidian/ at or above them), and paths outside it are skipped.
     Exit 0 when clean or only warnings, 1 on errors (or warnings with --strict).
 
     \b
@@ -331,7 +348,7 @@ def check(
     from vault_tools.app import check_exit_code, run_check
     from vault_tools.render import check as render
 
-    session = open_session(vault, as_of, use_cache=not no_cache)
+    session = open_session(vault, as_of, use_cache=not no_cache, paths=paths)
     try:
         result = run_check(session, paths)
     finally:
@@ -362,7 +379,8 @@ def rules(code: str | None, vault: Path | None, as_of: dt.date | None) -> None:
     from vault_tools.linter import severity_of
     from vault_tools.rules import ALL_RULES, RULES_BY_CODE
 
-    session = open_session(vault, as_of)
+    # Rules need no vault: outside one, the default severities are shown.
+    session = open_session(vault, as_of, here_if_none=True)
     if code is None:
         for rule in ALL_RULES:
             severity = severity_of(rule, session.config)
@@ -394,7 +412,7 @@ def init(vault: Path | None, as_of: dt.date | None) -> None:
 
     if vault is not None:
         make_vault_folder(vault)  # setting a new vault up is what init is for
-    session = open_session(vault, as_of)
+    session = open_session(vault, as_of, here_if_none=True)
     for rel, what in init_vault(session.root, session.config):
         click.echo(f"{printable(rel)}: {what}")
 

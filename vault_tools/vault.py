@@ -17,23 +17,105 @@ from vault_tools.note import Note, parse_note
 ENV_VAR = "VAULT_TOOLS_VAULT"
 
 
-def find_vault_root(explicit: str | os.PathLike[str] | None, cwd: Path | None = None) -> Path:
-    """``--vault``, else ``$VAULT_TOOLS_VAULT``, else the nearest folder holding
-    ``.vault-tools.toml`` or ``.obsidian/`` at or above ``cwd``, else ``cwd``."""
-    given = explicit if explicit else os.environ.get(ENV_VAR) or None
-    if given:
-        root = Path(given).expanduser()
-        where = "--vault" if explicit else f"${ENV_VAR}"
-        if not root.exists():
-            raise VaultToolsError(f"vault not found: {root} (from {where})")
-        if not root.is_dir():
-            raise VaultToolsError(f"vault is not a folder: {root} (from {where})")
-        return root.resolve()
-    start = (cwd or Path.cwd()).resolve()
+def marked_vault(start: Path) -> Path | None:
+    """The nearest folder at or above ``start`` holding ``.vault-tools.toml`` or
+    ``.obsidian/``, or ``None``."""
     for folder in (start, *start.parents):
         if (folder / CONFIG_NAME).is_file() or (folder / ".obsidian").is_dir():
             return folder
-    return start
+    return None
+
+
+def no_vault_message(start: Path) -> str:
+    return (
+        f"no vault found: neither {CONFIG_NAME} nor .obsidian/ in {start} or any folder "
+        f"above it; give the vault with --vault PATH (or ${ENV_VAR}), or set this folder "
+        "up as one with `vault-tools init`"
+    )
+
+
+def chosen_vault(explicit: str | os.PathLike[str] | None) -> Path | None:
+    """``--vault``, else ``$VAULT_TOOLS_VAULT``, checked to be a folder; ``None`` when
+    neither is given. The user chose it, so it needs no marker."""
+    given = explicit if explicit else os.environ.get(ENV_VAR) or None
+    if not given:
+        return None
+    root = Path(given).expanduser()
+    where = "--vault" if explicit else f"${ENV_VAR}"
+    if not root.exists():
+        raise VaultToolsError(f"vault not found: {root} (from {where})")
+    if not root.is_dir():
+        raise VaultToolsError(f"vault is not a folder: {root} (from {where})")
+    return root.resolve()
+
+
+def find_vault_root(
+    explicit: str | os.PathLike[str] | None,
+    cwd: Path | None = None,
+    *,
+    here_if_none: bool = False,
+) -> Path:
+    """``--vault``, else ``$VAULT_TOOLS_VAULT``, else the nearest folder holding
+    ``.vault-tools.toml`` or ``.obsidian/`` at or above ``cwd``. When there is none, a
+    ``VaultToolsError`` naming ``cwd`` and the fix, so that nothing is written anywhere
+    (a cron job run from ``$HOME``); ``here_if_none`` gives ``cwd`` instead (``init``)."""
+    root = chosen_vault(explicit)
+    if root is not None:
+        return root
+    start = (cwd or Path.cwd()).resolve()
+    found = marked_vault(start)
+    if found is not None:
+        return found
+    if here_if_none:
+        return start
+    raise VaultToolsError(no_vault_message(start))
+
+
+def absolute_argument(argument: str, cwd: Path | None = None) -> Path:
+    """A path given on the command line, made absolute from ``cwd`` with its symlinks
+    resolved. ``os.path.realpath``, not ``Path.resolve``: it does not raise on a symlink
+    loop, which is then read, and reported, like any other note that cannot be read."""
+    target = Path(argument).expanduser()
+    return Path(os.path.realpath(target if target.is_absolute() else (cwd or Path.cwd()) / target))
+
+
+def find_vault_of_paths(
+    explicit: str | os.PathLike[str] | None, arguments: Iterable[str], cwd: Path | None = None
+) -> Path:
+    """The vault of ``check PATH...``: ``--vault`` when given; else the vault the paths lie
+    in, the nearest marked folder at or above each (or ``$VAULT_TOOLS_VAULT``'s folder, for
+    a path inside it), as pre-commit passes every staged file of a repository whose vault is
+    a subfolder. Paths in no vault are left for ``select_paths`` to skip; exit 2 when none
+    lies in one, or when they lie in more than one vault."""
+    if explicit:
+        return find_vault_root(explicit, cwd)
+    chosen = chosen_vault(None)  # $VAULT_TOOLS_VAULT, when set
+    vaults: dict[Path, str] = {}
+    arguments = tuple(arguments)
+    for argument in arguments:
+        absolute = absolute_argument(argument, cwd)
+        if not os.path.lexists(absolute):
+            raise VaultToolsError(f"no such file or folder: {argument}")
+        start = absolute if absolute.is_dir() else absolute.parent
+        found = marked_vault(start)
+        if found is None and chosen is not None and absolute.is_relative_to(chosen):
+            found = chosen
+        if found is not None:
+            vaults.setdefault(found, argument)
+    if not vaults:
+        more = f" (and {len(arguments) - 1} more)" if len(arguments) > 1 else ""
+        raise VaultToolsError(
+            f"none of the given paths is inside a vault: no {CONFIG_NAME} or .obsidian/ "
+            f"at or above {arguments[0]}{more}; give the vault with --vault PATH "
+            f"(or ${ENV_VAR}), or set it up with `vault-tools init`"
+        )
+    if len(vaults) > 1:
+        named = ", ".join(f"{root} ({argument})" for root, argument in vaults.items())
+        raise VaultToolsError(
+            f"the given paths lie in more than one vault: {named}; check one vault at a "
+            "time, or give one with --vault PATH"
+        )
+    return next(iter(vaults))
 
 
 #: A file's identity for the cache, as git's index keeps it: (mtime, ctime, size, inode),
@@ -301,20 +383,21 @@ def note_file_stat(root: Path, rel: str) -> Stat | None:
 
 def select_paths(root: Path, config: Config, arguments: Iterable[str]) -> Listing:
     """The notes named on the command line: files, or folders to search (as pre-commit passes
-    them). Paths are relative to the working directory and must lie inside the vault."""
+    them). Paths are relative to the working directory; those outside the vault are skipped,
+    and those inside are taken as the listing takes them (a template is no note)."""
     everything: Listing | None = None
     chosen: set[str] = set()
     resolved_root = root.resolve()
     for argument in arguments:
-        target = Path(argument).expanduser()
-        # os.path.realpath, not Path.resolve: it does not raise on a symlink loop, which
-        # is then read, and reported, like any other note that cannot be read.
-        absolute = Path(os.path.realpath(target if target.is_absolute() else Path.cwd() / target))
+        absolute = absolute_argument(argument)
         if not os.path.lexists(absolute):
             raise VaultToolsError(f"no such file or folder: {argument}")
-        if not absolute.is_relative_to(resolved_root):
-            raise VaultToolsError(f"{argument} is outside the vault {root}")
-        rel = absolute.relative_to(resolved_root).as_posix()
+        if absolute.is_dir() and resolved_root.is_relative_to(absolute):
+            rel = "."  # a folder holding the vault: all of it
+        elif not absolute.is_relative_to(resolved_root):
+            continue  # a staged README beside the vault: not a note of it
+        else:
+            rel = absolute.relative_to(resolved_root).as_posix()
         if absolute.is_dir():
             if everything is None:
                 everything = list_notes(root, config)
