@@ -396,7 +396,8 @@ def init(vault: Path | None, as_of: dt.date | None) -> None:
     "--status",
     type=click.Choice(["planned", "requested", "scheduled", "done", "declined", "cancelled"]),
     default=None,
-    help="Default: scheduled with --date, else planned.",
+    help="Default: done for a --date before today, scheduled for today or later, planned "
+    "without --date. scheduled and done need --date.",
 )
 @user_errors
 def new(
@@ -414,11 +415,14 @@ def new(
     \b
     Example:
       vault-tools new "Jane Doe" --company "Acme Corp" --date 2026-12-02T15:00
+
+    A --date before today makes a done note (the interview happened); today or later,
+    a scheduled one.
     """
-    from vault_tools.scaffold import NewNote, create_note
+    from vault_tools.scaffold import NewNote, choose_status, create_note
 
     session = open_session(vault, as_of)
-    chosen = status or ("scheduled" if when else "planned")
+    chosen = choose_status(status, when, session.as_of)
     requested = session.as_of.isoformat() if chosen == "requested" else ""
     rel = create_note(
         session.root,

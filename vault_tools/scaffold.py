@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import errno
 import json
 import os
@@ -39,12 +40,32 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 NAME_MAX = 255
 
 
-def safe_file_stem(text: str, max_bytes: int = NAME_MAX - len(".md")) -> str:
-    """A file name safe on every OS: no ``/ \\ : * ? " < > |``, no control characters, and
-    at most ``max_bytes`` in UTF-8 (cut between characters, never inside one)."""
+#: Names Windows reserves for devices, whatever the case and extension (``con.md``, ``Nul .x``
+#: are the device too): a note for a person named "Con" cannot be ``Con.md`` there.
+WINDOWS_RESERVED = frozenset(
+    ["CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$"]
+    + [f"{dev}{n}" for dev in ("COM", "LPT") for n in "0123456789\u00b9\u00b2\u00b3"]
+)
+
+
+def is_windows_reserved(name: str) -> bool:
+    """Whether Windows reads the file name ``name`` as a device: its part before the first
+    dot, without the spaces Windows strips, is ``CON``, ``NUL``, ``COM1``... in any case."""
+    return name.split(".", 1)[0].rstrip(" ").upper() in WINDOWS_RESERVED
+
+
+def safe_file_stem(text: str, max_bytes: int = NAME_MAX - len(".md"), prefix: str = "") -> str:
+    """A file name safe on every OS: no ``/ \\ : * ? " < > |``, no control characters, no
+    leading or trailing dot or space (Windows strips the trailing ones), not a name Windows
+    reserves (``Con`` becomes ``Con_``), and at most ``max_bytes`` in UTF-8 (cut between
+    characters, never inside one). ``prefix``: what the file name starts with before it."""
     stem = _UNSAFE_IN_NAME.sub(" ", text)
     stem = " ".join(stem.split()).strip(" .")
-    return cut_to_bytes(stem, max_bytes).rstrip(" .")
+    stem = cut_to_bytes(stem, max_bytes).rstrip(" .")
+    if stem and is_windows_reserved(prefix + stem):
+        base = stem.split(".", 1)[0].rstrip(" ")
+        stem = cut_to_bytes(f"{base}_{stem[len(base) :]}", max_bytes).rstrip(" .")
+    return stem
 
 
 def _extends(char: str) -> bool:
@@ -118,7 +139,7 @@ def note_file_name(new: NewNote) -> str:
     """``2026-12-02 Jane Doe.md`` (or ``Jane Doe.md`` without a date), shortened to fit
     ``NAME_MAX`` bytes when the person's name is very long: the front matter keeps it whole."""
     prefix = f"{new.date.day.isoformat()} " if new.date else ""
-    stem = safe_file_stem(new.person, NAME_MAX - len(prefix.encode()) - len(".md"))
+    stem = safe_file_stem(new.person, NAME_MAX - len(prefix.encode()) - len(".md"), prefix)
     if not stem:
         raise VaultToolsError(f"cannot make a file name from the person {new.person!r}")
     return f"{prefix}{stem}.md"
@@ -174,6 +195,27 @@ def _split_front(text: str) -> tuple[str, str]:
     return "", text
 
 
+#: The statuses of an interview that has a day: ``new`` refuses them without ``--date``.
+DATED_STATUSES = ("scheduled", "done")
+
+
+def choose_status(status: str | None, when: When | None, as_of: dt.date) -> str:
+    """The status of a new note: the one asked for, else ``done`` for a day before
+    ``as_of`` (the interview happened), ``scheduled`` for ``as_of`` or later, and
+    ``planned`` without a date. A scheduled or done interview has a day: without one,
+    exit 2 saying so."""
+    if status is None:
+        if when is None:
+            return "planned"
+        return "done" if when.day < as_of else "scheduled"
+    if status in DATED_STATUSES and when is None:
+        raise VaultToolsError(
+            f"--status {status} needs --date: a {status} interview has a day "
+            f"(e.g. --date {as_of.isoformat()}); without one, use --status planned or requested"
+        )
+    return status
+
+
 def create_note(root: Path, config: Config, new: NewNote) -> str:
     """Write a new interview note from the template; returns its vault-relative path."""
     # Arguments that were not valid UTF-8 reach us as lone surrogates, which no file holds.
@@ -184,6 +226,8 @@ def create_note(root: Path, config: Config, new: NewNote) -> str:
     new = NewNote(name, company, role, new.date, new.status, new.requested)
     if new.status not in STATUSES:
         raise VaultToolsError(f"status must be one of {', '.join(STATUSES)}, not {new.status!r}")
+    if new.status in DATED_STATUSES and new.date is None:
+        raise VaultToolsError(f"a {new.status} interview has a day: give its date")
     folder = config.folders[0] if config.folders else ""
     rel = f"{folder}/{note_file_name(new)}" if folder else note_file_name(new)
     text = fill_template(template_text(root, config), new)
