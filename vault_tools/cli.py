@@ -400,21 +400,37 @@ def rules(code: str | None, vault: Path | None, as_of: dt.date | None) -> None:
 @vault_options
 @user_errors
 def init(vault: Path | None, as_of: dt.date | None) -> None:
-    """Set a vault up: a commented .vault-tools.toml, the interview template and folder.
+    """Set a vault up: a commented .vault-tools.toml, the interview template and folder,
+    and, in a git repository, .vault-tools/ (the cache) in the vault's .gitignore.
 
-    Never overwrites anything that exists.
+    Never overwrites anything that exists; ends with the command to run next.
 
     \b
     Example:
       vault-tools init --vault ~/Notes
     """
-    from vault_tools.scaffold import init_vault, make_vault_folder
+    import shlex
+
+    from vault_tools.scaffold import (
+        ignore_cache_in_git,
+        init_next_step,
+        init_vault,
+        make_vault_folder,
+    )
 
     if vault is not None:
         make_vault_folder(vault)  # setting a new vault up is what init is for
     session = open_session(vault, as_of, here_if_none=True)
-    for rel, what in init_vault(session.root, session.config):
+    done = init_vault(session.root, session.config)
+    git = ignore_cache_in_git(session.root)
+    if git is not None:
+        done.append(git)
+    for rel, what in done:
         click.echo(f"{printable(rel)}: {what}")
+    step = init_next_step(session.root, session.config, session.as_of)
+    if vault is not None:
+        step += f" --vault {shlex.quote(str(vault))}"
+    click.echo(f"next: {printable(step)}")
 
 
 @cli.command(context_settings=CONTEXT_SETTINGS)
@@ -433,7 +449,8 @@ def init(vault: Path | None, as_of: dt.date | None) -> None:
     "--status",
     type=click.Choice(["planned", "requested", "scheduled", "done", "declined", "cancelled"]),
     default=None,
-    help="Default: scheduled with --date, else planned.",
+    help="Default: done for a --date before today, scheduled for today or later, planned "
+    "without --date. scheduled and done need --date.",
 )
 @user_errors
 def new(
@@ -451,11 +468,14 @@ def new(
     \b
     Example:
       vault-tools new "Jane Doe" --company "Acme Corp" --date 2026-12-02T15:00
+
+    A --date before today makes a done note (the interview happened); today or later,
+    a scheduled one.
     """
-    from vault_tools.scaffold import NewNote, create_note
+    from vault_tools.scaffold import NewNote, choose_status, create_note
 
     session = open_session(vault, as_of)
-    chosen = status or ("scheduled" if when else "planned")
+    chosen = choose_status(status, when, session.as_of)
     requested = session.as_of.isoformat() if chosen == "requested" else ""
     rel = create_note(
         session.root,

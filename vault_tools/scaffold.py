@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import errno
 import json
 import os
@@ -17,12 +18,15 @@ from vault_tools.errors import VaultToolsError
 from vault_tools.files import (
     AlreadyExistsError,
     NotAFolderError,
+    WriteRefused,
     create_new,
     open_folder,
     vault_parts,
+    write_generated,
 )
 from vault_tools.note import person_name
 from vault_tools.templates import TEMPLATE_NAME, builtin_template, template_text
+from vault_tools.vault import Glob
 from vault_tools.vocabulary import STATUSES
 
 _UNSAFE_IN_NAME = re.compile(r'[/\\:*?"<>|\x00-\x1f\x7f]')
@@ -39,12 +43,32 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 NAME_MAX = 255
 
 
-def safe_file_stem(text: str, max_bytes: int = NAME_MAX - len(".md")) -> str:
-    """A file name safe on every OS: no ``/ \\ : * ? " < > |``, no control characters, and
-    at most ``max_bytes`` in UTF-8 (cut between characters, never inside one)."""
+#: Names Windows reserves for devices, whatever the case and extension (``con.md``, ``Nul .x``
+#: are the device too): a note for a person named "Con" cannot be ``Con.md`` there.
+WINDOWS_RESERVED = frozenset(
+    ["CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$"]
+    + [f"{dev}{n}" for dev in ("COM", "LPT") for n in "0123456789\u00b9\u00b2\u00b3"]
+)
+
+
+def is_windows_reserved(name: str) -> bool:
+    """Whether Windows reads the file name ``name`` as a device: its part before the first
+    dot, without the spaces Windows strips, is ``CON``, ``NUL``, ``COM1``... in any case."""
+    return name.split(".", 1)[0].rstrip(" ").upper() in WINDOWS_RESERVED
+
+
+def safe_file_stem(text: str, max_bytes: int = NAME_MAX - len(".md"), prefix: str = "") -> str:
+    """A file name safe on every OS: no ``/ \\ : * ? " < > |``, no control characters, no
+    leading or trailing dot or space (Windows strips the trailing ones), not a name Windows
+    reserves (``Con`` becomes ``Con_``), and at most ``max_bytes`` in UTF-8 (cut between
+    characters, never inside one). ``prefix``: what the file name starts with before it."""
     stem = _UNSAFE_IN_NAME.sub(" ", text)
     stem = " ".join(stem.split()).strip(" .")
-    return cut_to_bytes(stem, max_bytes).rstrip(" .")
+    stem = cut_to_bytes(stem, max_bytes).rstrip(" .")
+    if stem and is_windows_reserved(prefix + stem):
+        base = stem.split(".", 1)[0].rstrip(" ")
+        stem = cut_to_bytes(f"{base}_{stem[len(base) :]}", max_bytes).rstrip(" .")
+    return stem
 
 
 def _extends(char: str) -> bool:
@@ -118,7 +142,7 @@ def note_file_name(new: NewNote) -> str:
     """``2026-12-02 Jane Doe.md`` (or ``Jane Doe.md`` without a date), shortened to fit
     ``NAME_MAX`` bytes when the person's name is very long: the front matter keeps it whole."""
     prefix = f"{new.date.day.isoformat()} " if new.date else ""
-    stem = safe_file_stem(new.person, NAME_MAX - len(prefix.encode()) - len(".md"))
+    stem = safe_file_stem(new.person, NAME_MAX - len(prefix.encode()) - len(".md"), prefix)
     if not stem:
         raise VaultToolsError(f"cannot make a file name from the person {new.person!r}")
     return f"{prefix}{stem}.md"
@@ -174,6 +198,27 @@ def _split_front(text: str) -> tuple[str, str]:
     return "", text
 
 
+#: The statuses of an interview that has a day: ``new`` refuses them without ``--date``.
+DATED_STATUSES = ("scheduled", "done")
+
+
+def choose_status(status: str | None, when: When | None, as_of: dt.date) -> str:
+    """The status of a new note: the one asked for, else ``done`` for a day before
+    ``as_of`` (the interview happened), ``scheduled`` for ``as_of`` or later, and
+    ``planned`` without a date. A scheduled or done interview has a day: without one,
+    exit 2 saying so."""
+    if status is None:
+        if when is None:
+            return "planned"
+        return "done" if when.day < as_of else "scheduled"
+    if status in DATED_STATUSES and when is None:
+        raise VaultToolsError(
+            f"--status {status} needs --date: a {status} interview has a day "
+            f"(e.g. --date {as_of.isoformat()}); without one, use --status planned or requested"
+        )
+    return status
+
+
 def create_note(root: Path, config: Config, new: NewNote) -> str:
     """Write a new interview note from the template; returns its vault-relative path."""
     # Arguments that were not valid UTF-8 reach us as lone surrogates, which no file holds.
@@ -184,6 +229,8 @@ def create_note(root: Path, config: Config, new: NewNote) -> str:
     new = NewNote(name, company, role, new.date, new.status, new.requested)
     if new.status not in STATUSES:
         raise VaultToolsError(f"status must be one of {', '.join(STATUSES)}, not {new.status!r}")
+    if new.status in DATED_STATUSES and new.date is None:
+        raise VaultToolsError(f"a {new.status} interview has a day: give its date")
     folder = config.folders[0] if config.folders else ""
     rel = f"{folder}/{note_file_name(new)}" if folder else note_file_name(new)
     text = fill_template(template_text(root, config), new)
@@ -259,3 +306,174 @@ def init_vault(root: Path, config: Config) -> list[tuple[str, str]]:
         except OSError as exc:
             raise VaultToolsError(f"cannot create {folder}/: {exc.strerror or exc}") from None
     return done
+
+
+# --------------------------------------------------------------------------------------------
+# init in a git repository: the cache is not committed
+
+#: The line ``init`` adds to the vault's ``.gitignore``.
+CACHE_IGNORE = ".vault-tools/"
+#: A ``.gitignore`` larger than this is not read (nor changed): init says how instead.
+GITIGNORE_MAX_BYTES = 1 << 20
+# Files of the cache folder: .vault-tools/ is ignored when git ignores each of them.
+_CACHE_FILES = (".vault-tools/cache.sqlite", ".vault-tools/CACHEDIR.TAG")
+
+
+def find_git_repository(root: Path) -> Path | None:
+    """The work tree of the git repository the vault lies in: the vault's folder or the
+    nearest one above it holding ``.git`` (a folder, or a file as in a worktree)."""
+    try:
+        here = root.resolve()
+    except (OSError, RuntimeError):
+        return None
+    for folder in (here, *here.parents):
+        if os.path.lexists(folder / ".git"):
+            return folder
+    return None
+
+
+def _gitignore_says(line: str, path: str) -> bool | None:
+    """Whether one ``.gitignore`` line ignores ``path`` (relative to that file's folder),
+    or a folder it lies in: True, False when it re-includes it (``!``), None when it says
+    nothing about it. Lines with escapes or ``[...]`` classes are not read here, so that a
+    line ignoring the cache is then added although one may exist: redundant, never wrong."""
+    negated = line.startswith("!")
+    pattern = line[1:] if negated else line
+    if not pattern or "\\" in pattern or "[" in pattern:
+        return None
+    folders_only = pattern.endswith("/")
+    body = pattern.rstrip("/")
+    if not body:
+        return None
+    glob = Glob(body if "/" in body else f"**/{body}")
+    target = path.rsplit("/", 1)[0] if folders_only else path
+    return (not negated) if glob.match(target) else None
+
+
+def gitignore_ignores_cache(files: list[tuple[str, bytes]], vault: str) -> bool:
+    """Whether git ignores the vault's ``.vault-tools/`` by these ``.gitignore`` files,
+    given as (folder, content) from the repository's root down, ``vault`` and each folder
+    relative to the repository ("" for its root). The last line that matches wins."""
+    for cache_file in _CACHE_FILES:
+        path = f"{vault}/{cache_file}" if vault else cache_file
+        ignored = False
+        for folder, data in files:
+            if folder and not path.startswith(folder + "/"):
+                continue
+            inside = path[len(folder) + 1 :] if folder else path
+            text = data.decode("utf-8", "replace").removeprefix("\ufeff")
+            for raw in text.split("\n"):
+                line = raw.rstrip("\r").rstrip(" \t")
+                if not line or line.startswith("#"):
+                    continue
+                said = _gitignore_says(line, inside)
+                if said is not None:
+                    ignored = said
+        if not ignored:
+            return False
+    return True
+
+
+def _read_gitignore(path: Path) -> bytes | None:
+    """A ``.gitignore`` above the vault, read without following a symlink (git does not
+    either); None when there is none or it cannot be read."""
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError:
+        return None
+    with os.fdopen(fd, "rb") as handle:
+        try:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                return None
+            return handle.read(GITIGNORE_MAX_BYTES)
+        except OSError:
+            return None
+
+
+def _read_vault_gitignore(root: Path) -> bytes | None:
+    """The vault's own ``.gitignore`` (None: there is none), reached as every write is;
+    VaultToolsError when it is a symlink, not a file, unreadable or very large."""
+    rel = ".gitignore"
+    try:
+        with open_folder(root, ()) as folder:
+            try:
+                info = folder.lstat(rel)
+            except FileNotFoundError:
+                return None
+            if stat.S_ISLNK(info.st_mode):
+                raise VaultToolsError(f"{rel} is a symlink, never written through")
+            if not stat.S_ISREG(info.st_mode):
+                raise VaultToolsError(f"{rel} is not a regular file")
+            fd = folder.open(rel, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+            with os.fdopen(fd, "rb") as handle:
+                data = handle.read(GITIGNORE_MAX_BYTES + 1)
+    except OSError as exc:
+        raise VaultToolsError(f"cannot read {rel}: {exc.strerror or exc}") from None
+    if len(data) > GITIGNORE_MAX_BYTES:
+        raise VaultToolsError(f"{rel} is larger than {GITIGNORE_MAX_BYTES} bytes")
+    return data
+
+
+def ignore_cache_in_git(root: Path) -> tuple[str, str] | None:
+    """In a git repository, add ``.vault-tools/`` to the vault's own ``.gitignore`` (which
+    git reads for the vault's folder, wherever the vault lies in the repository), unless a
+    ``.gitignore`` from the repository's root down already ignores it. Creates the file
+    when there is none; else appends one line, keeping every byte (a missing final newline
+    is added before it), atomically, never through a symlink. (path, what happened), or
+    None outside a repository. When it cannot, what happened says how to do it by hand."""
+    repo = find_git_repository(root)
+    if repo is None:
+        return None
+    rel = ".gitignore"
+    how = f"add the line {CACHE_IGNORE} to the vault's .gitignore yourself"
+    try:
+        vault = root.resolve().relative_to(repo).as_posix()
+    except (OSError, RuntimeError, ValueError):
+        return rel, f"not changed: cannot place the vault in its repository; {how}"
+    vault = "" if vault == "." else vault
+    above: list[tuple[str, bytes]] = []
+    parts = vault.split("/") if vault else []
+    for depth in range(len(parts)):
+        folder = "/".join(parts[:depth])
+        data = _read_gitignore(repo.joinpath(*parts[:depth], rel))
+        if data is not None:
+            above.append((folder, data))
+    try:
+        existing = _read_vault_gitignore(root)
+    except VaultToolsError as exc:
+        return rel, f"not changed ({exc}); {how}"
+    files = [*above, (vault, existing)] if existing is not None else above
+    if gitignore_ignores_cache(files, vault):
+        return rel, f"already ignores {CACHE_IGNORE}, left as it is"
+    try:
+        if existing is None:
+            create_new(root, rel, CACHE_IGNORE + "\n")
+            return rel, f"created, ignoring {CACHE_IGNORE} (the cache) in git"
+        newline = b"\r\n" if b"\r\n" in existing else b"\n"
+        ending = newline if existing and not existing.endswith(b"\n") else b""
+        data = existing + ending + CACHE_IGNORE.encode() + newline
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            return rel, f"not changed (it is not UTF-8 text); {how}"
+        write_generated(root, rel, text, is_ours=lambda raw: raw == existing)
+    except WriteRefused:
+        return rel, f"not changed (it changed while init ran); {how}"
+    except VaultToolsError as exc:
+        return rel, f"not changed ({exc}); {how}"
+    return rel, f"added {CACHE_IGNORE} (the cache), the rest kept as it was"
+
+
+def init_next_step(root: Path, config: Config, as_of: dt.date) -> str:
+    """The command to run after ``init``: ``new`` while the interview folder holds no
+    note, else ``check``."""
+    for folder in config.folders or ("",):
+        try:
+            with os.scandir(root / folder if folder else root) as entries:
+                if any(e.name.endswith(".md") for e in entries):
+                    return "vault-tools check"
+        except OSError:
+            continue
+    day = (as_of + dt.timedelta(days=1)).isoformat()
+    return f'vault-tools new "Jane Doe" --company "Acme Corp" --date {day}'
