@@ -40,13 +40,26 @@ def _quoted(value: object) -> str:
 
 
 class DateParam(click.ParamType):  # type: ignore[type-arg]
-    name = "DATE"
+    """A day written ``YYYY-MM-DD``, and only so: ``date.fromisoformat`` also takes
+    ``20261127`` and ISO week dates (``2026-W47-1``), which look like typos in a cron line
+    and read as a day nobody meant."""
+
+    name = "YYYY-MM-DD"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        import re
+
         if isinstance(value, dt.date):
             return value
+        text = str(value).strip()
+        if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text) is None:
+            self.fail(
+                f"{_quoted(value)} is not a date written YYYY-MM-DD; write it like 2026-11-27",
+                param,
+                ctx,
+            )
         try:
-            return dt.date.fromisoformat(str(value).strip())
+            return dt.date.fromisoformat(text)
         except ValueError:
             self.fail(
                 f"{_quoted(value)} is not a date from 0001-01-01 to 9999-12-31; "
