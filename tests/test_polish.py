@@ -4,6 +4,7 @@ as a user (the wheel ships the template)."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -86,6 +87,46 @@ def index_lines(root: Path, columns: str | None) -> list[str]:
     result = run("index", "--vault", str(root), "--as-of", "2026-11-27", env=env)
     assert result.exit_code == 0, result.output
     return result.stdout.splitlines()
+
+
+# 16: the digest's charts ---------------------------------------------------------------
+
+
+def _done(day: int, name: str) -> str:
+    return (
+        LONG_ROLE.replace("Priyanka Venkataraman", name)
+        .replace("date: 2026-11-18T16:30", f"date: 2026-11-{day:02d}T10:00")
+        .replace("thank_you_sent: 2026-11-18", f"thank_you_sent: 2026-11-{day:02d}")
+    )
+
+
+def mermaid_blocks(text: str) -> list[str]:
+    return re.findall(r"```mermaid\n(.*?)```", text, flags=re.S)
+
+
+def test_digest_pie_shows_counts_and_bar_axis_has_whole_steps(long_vault: Path) -> None:
+    result = run("digest", "--vault", str(long_vault), "--as-of", "2026-11-27")
+    assert result.exit_code == 0, result.output
+    pie, bars = mermaid_blocks(result.stdout)
+    assert pie.splitlines()[:2] == ["pie showData", "    title Pipeline by status"]
+    assert '    "done" : 1' in pie and '    "requested" : 1' in pie
+    axis = re.search(r'y-axis "Interviews" (\d+) --> (\d+)\n', bars)
+    assert axis is not None
+    # From 0 to 8 or more, Mermaid's (d3's) ten-odd ticks are whole numbers: 0, 1, 2 …
+    assert axis.group(1) == "0" and int(axis.group(2)) >= 8
+
+
+def test_digest_bar_axis_reaches_the_busiest_week(vault) -> None:  # type: ignore[no-untyped-def]
+    names = [f"Person {n:02d}" for n in range(11)]
+    files = {
+        f"Interviews/2026-11-{16 + n % 7:02d} {name}.md": _done(16 + n % 7, name)
+        for n, name in enumerate(names)
+    }
+    root = vault(files)
+    result = run("digest", "--vault", str(root), "--as-of", "2026-11-27")
+    bars = mermaid_blocks(result.stdout)[1]
+    assert '    y-axis "Interviews" 0 --> 11\n' in bars
+    assert bars.rstrip().endswith("0, 11]")
 
 
 # 16: --as-of is YYYY-MM-DD -------------------------------------------------------------
