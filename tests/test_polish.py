@@ -4,13 +4,17 @@ as a user (the wheel ships the template)."""
 
 from __future__ import annotations
 
+import io
+import os
 import re
+import shutil
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from vault_tools.cli import cli
+from vault_tools.cli import cli, table_width
+from vault_tools.render import display_width
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -87,6 +91,74 @@ def index_lines(root: Path, columns: str | None) -> list[str]:
     result = run("index", "--vault", str(root), "--as-of", "2026-11-27", env=env)
     assert result.exit_code == 0, result.output
     return result.stdout.splitlines()
+
+
+# 16: the index's text table fits the terminal -------------------------------------------
+
+
+@pytest.mark.parametrize("columns", [150, 180, 220])
+def test_index_fits_the_width_columns_says(long_vault: Path, columns: int) -> None:
+    lines = index_lines(long_vault, str(columns))
+    assert max(display_width(line) for line in lines) <= columns
+    # The dates and the path are whole; the long company and role are cut with an ellipsis.
+    assert "Interviews/2026-11-18 Priyanka Venkataraman.md" in lines[2]
+    assert "Interviews/2026-11-20 山田 太郎.md" in lines[3]
+    assert "2026-11-18 16:30" in lines[2] and "2026-11-02" in lines[2]
+    assert "Senior Staff Software Engineer, Payments Infrastructure and Developer" not in lines[2]
+    assert "…" in lines[2]
+
+
+def test_index_shortens_the_widest_columns_first(long_vault: Path) -> None:
+    lines = index_lines(long_vault, "220")
+    header, row = lines[0], lines[2]
+    # The narrow columns keep their width ("requested" and the whole person's name); the
+    # company and the role, the widest, are cut.
+    assert header.startswith("Date              Status     Person                 Company")
+    assert "  Priyanka Venkataraman  Northwind Logistics" in row
+    assert "Senior Staff Software" in row
+    assert "Northwind Logistics & Supply Chain Solutions GmbH" not in row
+    assert "Payments Infrastructure and Developer Experience" not in row
+    # Every line lines up: the path starts in the same terminal column on each row.
+    starts = {display_width(line[: line.index("Interviews/")]) for line in lines[2:]}
+    assert len(starts) == 1
+
+
+def test_index_not_on_a_terminal_keeps_whole_rows(long_vault: Path) -> None:
+    """Piped into a file, grep or ``less -S`` (no COLUMNS): rows as wide as their cells."""
+    row = index_lines(long_vault, None)[2]
+    assert "Northwind Logistics & Supply Chain Solutions GmbH" in row
+    assert "Senior Staff Software Engineer, Payments Infrastructure and…" in row
+
+
+def test_index_too_narrow_still_keeps_dates_and_paths(long_vault: Path) -> None:
+    """An 80-column terminal cannot hold ten columns and the path: the dates and the path
+    stay whole (the terminal wraps), the text columns are at their least."""
+    lines = index_lines(long_vault, "80")
+    assert "Interviews/2026-11-18 Priyanka Venkataraman.md" in lines[2]
+    assert "2026-11-18 16:30" in lines[2] and "2026-11-18    " in lines[2]
+    assert "Priya…" in lines[2] and "Compa…" in lines[0]
+
+
+class _Stream(io.StringIO):
+    def __init__(self, tty: bool) -> None:
+        super().__init__()
+        self.tty = tty
+
+    def isatty(self) -> bool:
+        return self.tty
+
+
+def test_table_width_is_columns_then_the_terminal_then_none(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(shutil, "get_terminal_size", lambda *a: os.terminal_size((97, 30)))
+    assert table_width(_Stream(tty=False), {"COLUMNS": "132"}) == 132
+    assert table_width(_Stream(tty=True), {"COLUMNS": "132"}) == 132
+    assert table_width(_Stream(tty=True), {}) == 97
+    assert table_width(_Stream(tty=True), {"COLUMNS": "wide"}) == 97
+    assert table_width(_Stream(tty=False), {}) is None
+    assert table_width(_Stream(tty=False), {"COLUMNS": "0"}) is None
+    assert table_width(_Stream(tty=False), {"COLUMNS": "-5"}) is None
 
 
 # 16: the digest's charts ---------------------------------------------------------------

@@ -155,6 +155,21 @@ class SecondsParam(click.ParamType):  # type: ignore[type-arg]
         return seconds
 
 
+def table_width(stream: Any, environ: Mapping[str, str]) -> int | None:
+    """How wide a text table may be: ``COLUMNS`` when it is a positive number, else the
+    terminal's width when ``stream`` is one; ``None`` (no limit, whole rows, as for a file,
+    ``grep`` or ``less -S``) when it is not a terminal."""
+    import shutil
+
+    columns = environ.get("COLUMNS", "").strip()
+    if columns.isascii() and columns.isdigit() and int(columns) > 0:
+        return int(columns)
+    isatty = getattr(stream, "isatty", None)
+    if not (isatty and isatty()):
+        return None
+    return shutil.get_terminal_size().columns
+
+
 def use_color(stream: Any, environ: Mapping[str, str]) -> bool:
     """Colour only on a terminal, and never when ``NO_COLOR`` is set (https://no-color.org)."""
     if environ.get("NO_COLOR", ""):
@@ -597,7 +612,7 @@ def index(
         say(f"wrote {session.config.index_path}")
         return
     output = {
-        "text": render.render_text,
+        "text": lambda r: render.render_text(r, width=table_width(sys.stdout, os.environ)),
         "md": lambda r: generated_text(INDEX_META, render.render_markdown(r)),
         "json": lambda r: render.render_json(r, ascii_only=not stdout_holds_utf8()),
         "csv": render.render_csv,
