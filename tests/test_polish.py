@@ -8,6 +8,9 @@ import io
 import os
 import re
 import shutil
+import subprocess
+import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -226,3 +229,51 @@ def test_as_of_written_right_is_taken_and_so_is_since(sample_vault: Path) -> Non
     result = run("digest", "--vault", str(sample_vault), "--since", "20261101")
     assert result.exit_code == 2 and "YYYY-MM-DD" in result.stderr
     assert "--as-of YYYY-MM-DD" in run("check", "--help").stdout
+
+
+# 18: the wheel ships the package data --------------------------------------------------
+
+
+def test_built_wheel_holds_the_template(tmp_path: Path) -> None:
+    """What ``pipx install`` / ``pip install .`` installs: a wheel built from a copy of the
+    source (so nothing is written into the repository), holding every template."""
+    source = tmp_path / "src"
+    source.mkdir()
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy2(REPO / name, source / name)
+    shutil.copytree(
+        REPO / "vault_tools", source / "vault_tools", ignore=shutil.ignore_patterns("__pycache__")
+    )
+    built = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "-q",
+            "-w",
+            str(tmp_path / "dist"),
+            ".",
+        ],
+        cwd=source,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if built.returncode != 0 and re.search(
+        r"No matching distribution|Could not find a version|connection|Network", built.stderr
+    ):
+        pytest.skip(f"cannot fetch the build backend (setuptools) offline: {built.stderr[-200:]}")
+    assert built.returncode == 0, built.stderr
+    (wheel,) = (tmp_path / "dist").glob("vault_tools-*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    templates = sorted((REPO / "vault_tools" / "templates").glob("*.md"))
+    assert templates, "the project ships at least the interview template"
+    for template in templates:
+        assert f"vault_tools/templates/{template.name}" in names
+    assert "vault_tools/py.typed" in names
+    entry = zipfile.ZipFile(wheel).read(
+        next(n for n in names if n.endswith(".dist-info/entry_points.txt"))
+    )
+    assert b"vault-tools = vault_tools.cli:main" in entry
