@@ -213,12 +213,14 @@ def test_digest_bar_axis_reaches_the_busiest_week(vault) -> None:  # type: ignor
 def test_as_of_takes_only_yyyy_mm_dd(sample_vault: Path, written: str) -> None:
     result = run("check", "--vault", str(sample_vault), "--as-of", written)
     assert result.exit_code == 2
-    assert "is not a date written YYYY-MM-DD; write it like 2026-11-27" in result.stderr
+    assert (
+        "is not a date from 0001-01-01 to 9999-12-31 written YYYY-MM-DD; write it like 2026-11-27"
+    ) in result.stderr
     assert "Traceback" not in result.output
 
 
 def test_as_of_out_of_range_keeps_its_message(sample_vault: Path) -> None:
-    for written in ("2026-02-30", "0000-01-01"):
+    for written in ("2026-02-30", "0000-01-01", "99999-01-01"):
         result = run("index", "--vault", str(sample_vault), "--as-of", written)
         assert result.exit_code == 2
         assert "is not a date from 0001-01-01 to 9999-12-31" in result.stderr

@@ -52,18 +52,14 @@ class DateParam(click.ParamType):  # type: ignore[type-arg]
         if isinstance(value, dt.date):
             return value
         text = str(value).strip()
-        if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text) is None:
-            self.fail(
-                f"{_quoted(value)} is not a date written YYYY-MM-DD; write it like 2026-11-27",
-                param,
-                ctx,
-            )
         try:
+            if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text) is None:
+                raise ValueError(text)
             return dt.date.fromisoformat(text)
         except ValueError:
             self.fail(
-                f"{_quoted(value)} is not a date from 0001-01-01 to 9999-12-31; "
-                "write it like 2026-11-27",
+                f"{_quoted(value)} is not a date from 0001-01-01 to 9999-12-31 written "
+                "YYYY-MM-DD; write it like 2026-11-27",
                 param,
                 ctx,
             )
