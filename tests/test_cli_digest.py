@@ -175,13 +175,14 @@ def test_markdown_is_an_obsidian_note(sample: Path) -> None:
 def test_markdown_charts_are_mermaid_blocks(sample: Path) -> None:
     text = digest(sample).stdout
     assert (
-        '```mermaid\npie title Pipeline by status\n    "requested" : 1\n    "done" : 3\n```' in text
-    )
+        "```mermaid\npie showData\n    title Pipeline by status\n"
+        '    "requested" : 1\n    "done" : 3\n```'
+    ) in text
     assert (
         "```mermaid\nxychart-beta\n"
         '    title "Interviews held per week"\n'
         "    x-axis [W40, W41, W42, W43, W44, W45, W46, W47]\n"
-        '    y-axis "Interviews" 0 --> 2\n'
+        '    y-axis "Interviews" 0 --> 8\n'
         "    bar [0, 0, 0, 1, 0, 0, 0, 2]\n```"
     ) in text
 

@@ -40,17 +40,26 @@ def _quoted(value: object) -> str:
 
 
 class DateParam(click.ParamType):  # type: ignore[type-arg]
-    name = "DATE"
+    """A day written ``YYYY-MM-DD``, and only so: ``date.fromisoformat`` also takes
+    ``20261127`` and ISO week dates (``2026-W47-1``), which look like typos in a cron line
+    and read as a day nobody meant."""
+
+    name = "YYYY-MM-DD"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        import re
+
         if isinstance(value, dt.date):
             return value
+        text = str(value).strip()
         try:
-            return dt.date.fromisoformat(str(value).strip())
+            if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text) is None:
+                raise ValueError(text)
+            return dt.date.fromisoformat(text)
         except ValueError:
             self.fail(
-                f"{_quoted(value)} is not a date from 0001-01-01 to 9999-12-31; "
-                "write it like 2026-11-27",
+                f"{_quoted(value)} is not a date from 0001-01-01 to 9999-12-31 written "
+                "YYYY-MM-DD; write it like 2026-11-27",
                 param,
                 ctx,
             )
@@ -140,6 +149,21 @@ class SecondsParam(click.ParamType):  # type: ignore[type-arg]
                 f"{_quoted(value)} is not a number of seconds from 0 to {self.most:g}", param, ctx
             )
         return seconds
+
+
+def table_width(stream: Any, environ: Mapping[str, str]) -> int | None:
+    """How wide a text table may be: ``COLUMNS`` when it is a positive number, else the
+    terminal's width when ``stream`` is one; ``None`` (no limit, whole rows, as for a file,
+    ``grep`` or ``less -S``) when it is not a terminal."""
+    import shutil
+
+    columns = environ.get("COLUMNS", "").strip()
+    if columns.isascii() and columns.isdigit() and int(columns) > 0:
+        return int(columns)
+    isatty = getattr(stream, "isatty", None)
+    if not (isatty and isatty()):
+        return None
+    return shutil.get_terminal_size().columns
 
 
 def use_color(stream: Any, environ: Mapping[str, str]) -> bool:
@@ -667,7 +691,7 @@ def index(
         said_written(rel, written)
         return
     output = {
-        "text": render.render_text,
+        "text": lambda r: render.render_text(r, width=table_width(sys.stdout, os.environ)),
         "md": lambda r: generated_text(INDEX_META, render.render_markdown(r)),
         "json": lambda r: render.render_json(r, ascii_only=not stdout_holds_utf8()),
         "csv": render.render_csv,

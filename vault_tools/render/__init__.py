@@ -71,6 +71,20 @@ def pad(text: str, width: int) -> str:
     return text + " " * (width - display_width(text))
 
 
+def clip(text: str, width: int) -> str:
+    """``text`` cut to at most ``width`` terminal columns, ending in an ellipsis when cut."""
+    if display_width(text) <= width:
+        return text
+    kept: list[str] = []
+    used = 0
+    for char in text:
+        used += display_width(char)
+        if used > width - 1:
+            break
+        kept.append(char)
+    return "".join(kept) + "…" if width > 0 else ""
+
+
 def is_printable(text: str) -> bool:
     """Whether :func:`printable` leaves ``text`` as it is."""
     return _UNPRINTABLE.search(text) is None

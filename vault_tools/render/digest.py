@@ -1,9 +1,11 @@
 """Output formats of ``vault-tools digest``: md (an Obsidian note's body) and json.
 
 The pictures are Mermaid blocks, which Obsidian and GitHub draw natively: a ``pie`` of the
-pipeline by status, and an ``xychart-beta`` bar chart of interviews held per week. (The
-``xychart-beta`` keyword needs Mermaid 10.3 or later; the plain ``xychart`` spelling
-only came with later Mermaid 11 releases, so the beta keyword reaches more readers.)
+pipeline by status (``showData``: each slice labelled with its count, not only a
+percentage), and an ``xychart-beta`` bar chart of interviews held per week. (The
+``xychart-beta`` keyword renders from Mermaid 10.6; Obsidian bundles Mermaid 11. The plain
+``xychart`` spelling only came with later Mermaid 11 releases, so the beta keyword reaches
+more readers.)
 """
 
 from __future__ import annotations
@@ -107,17 +109,23 @@ def pipeline_chart(digest: Digest) -> list[str]:
     slices = [(status, count) for status, count in digest.pipeline if count]
     if not slices:
         return ["No interview notes yet."]
-    lines = ["```mermaid", "pie title Pipeline by status"]
+    lines = ["```mermaid", "pie showData", "    title Pipeline by status"]
     lines += [f'    "{status}" : {count}' for status, count in slices]
     lines.append("```")
     return lines
+
+
+#: The least top of the bar chart's y-axis. Mermaid picks the ticks of ``0 --> N`` as d3
+#: does (about ten "nice" steps of 1, 2 or 5 times a power of ten): from N = 8 on, every step
+#: is a whole number, where ``0 --> 3`` would tick 0, 0.2, 0.4 … interviews.
+WHOLE_STEPS_TOP = 8
 
 
 def weekly_chart(digest: Digest) -> list[str]:
     """A Mermaid bar chart of interviews held in each week, oldest first."""
     labels = ", ".join(week.short_label for week in digest.weekly)
     counts = ", ".join(str(week.held) for week in digest.weekly)
-    top = max([1, *(week.held for week in digest.weekly)])
+    top = max([WHOLE_STEPS_TOP, *(week.held for week in digest.weekly)])
     return [
         "```mermaid",
         "xychart-beta",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
-from vault_tools.render import display_width, json_dumps, pad, printable
+from vault_tools.render import clip, display_width, json_dumps, pad, printable
 from vault_tools.render.markdown import table_cell, wikilink
 from vault_tools.reports.index import COLUMNS, IndexReport, IndexRow
 
@@ -69,14 +69,58 @@ def _clipped(cells: list[str]) -> list[str]:
     ] + cells[-1:]
 
 
-def render_text(report: IndexReport) -> str:
+#: Columns never shortened to fit a width: a day cut short reads as another day (Date,
+#: Requested, Thank-you, Last contact; and the path, which names the file).
+_WHOLE = frozenset({0, 5, 6, 7, len(HEADERS) - 1})
+#: The narrowest the other columns get: the next due item keeps its day (10 columns and the
+#: ellipsis), the rest 6 columns ("Compa…").
+_LEAST = {8: 11}
+_LEAST_DEFAULT = 6
+_GAP = 2
+
+
+def fitted_widths(widths: list[int], total: int) -> list[int]:
+    """Column widths whose table (columns ``_GAP`` apart) is at most ``total`` columns wide:
+    the widest columns shortened first, all to one cap, as far as their least width; the
+    dates and the path kept whole. If even the least widths are too wide, those."""
+    gaps = _GAP * (len(widths) - 1)
+    if sum(widths) + gaps <= total:
+        return widths
+    least = [
+        width if i in _WHOLE else min(width, _LEAST.get(i, _LEAST_DEFAULT))
+        for i, width in enumerate(widths)
+    ]
+
+    def capped(cap: int) -> list[int]:
+        return [max(low, min(width, cap)) for width, low in zip(widths, least, strict=True)]
+
+    low, high = 0, max(widths)  # the widest cap that fits, by bisection
+    while low < high:
+        middle = (low + high + 1) // 2
+        if sum(capped(middle)) + gaps <= total:
+            low = middle
+        else:
+            high = middle - 1
+    return capped(low)
+
+
+def render_text(report: IndexReport, width: int | None = None) -> str:
     """A plain table, columns padded to their widest cell; the next due item as its day and
-    kind (the other formats add its title)."""
+    kind (the other formats add its title). With ``width`` (a terminal's columns), the
+    widest value columns are shortened, with an ellipsis, until a row fits."""
     if not report.rows:
         return "No interview notes.\n"
     table = [list(HEADERS), *(_clipped(_cells(row, with_title=False)) for row in report.rows)]
     widths = [max(display_width(line[i]) for line in table) for i in range(len(HEADERS))]
-    table.insert(1, ["-" * width for width in widths])
+    if width is not None:
+        fitted = fitted_widths(widths, width)
+        if fitted != widths:
+            widths = fitted
+            table = [
+                [clip(cell, column) for cell, column in zip(line, widths, strict=True)]
+                for line in table
+            ]
+    table.insert(1, ["-" * column for column in widths])
     return "".join(
         "  ".join(pad(cell, width) for cell, width in zip(line, widths, strict=True)).rstrip()
         + "\n"
