@@ -47,11 +47,11 @@ FLOORS: dict[str, int] = {
     "vault_tools.watch": 13,
     "vault_tools.render": 14,  # the output boundary: how paths and note text are shown
     "vault_tools.render.markdown": 15,
-    "vault_tools.render.check": 15,
+    "vault_tools.render.check": 16,  # its md note links with render.markdown
     "vault_tools.render.ics": 15,  # RFC 5545 content lines
     "vault_tools.render.followups": 16,
     "vault_tools.render.index": 16,
-    "vault_tools.render.watch": 16,
+    "vault_tools.render.watch": 17,  # prints findings as render.check does
     "vault_tools.render.digest": 17,
     "vault_tools.cli": 18,
     "vault_tools.__main__": 19,

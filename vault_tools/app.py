@@ -6,6 +6,7 @@ Nothing here prints or knows about click: commands get data (and an exit code) b
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import hashlib
 import re
@@ -18,7 +19,7 @@ from vault_tools.config import Config, load_config
 from vault_tools.dates import Period, date_range, last_complete_week, today_in
 from vault_tools.diagnostics import LintResult
 from vault_tools.errors import VaultToolsError
-from vault_tools.files import write_generated
+from vault_tools.files import read_note_bytes, write_generated
 from vault_tools.interview import Context, Facts, is_generated, last_contacts, make_context
 from vault_tools.note import generated_note, parse_note
 from vault_tools.reports.digest import HORIZON_DAYS, Digest, build_digest, digest_path
@@ -135,6 +136,36 @@ def check_exit_code(result: LintResult, strict: bool) -> int:
     """0 when clean (or only warnings), 1 on errors, or on warnings too with ``strict``."""
     failing = result.count("error") + (result.count("warning") if strict else 0)
     return 1 if failing else 0
+
+
+def check_report_meta(as_of: dt.date) -> dict[str, Any]:
+    """The front matter of the ``check --format md`` note (``[output] report``)."""
+    return {"type": "check", "as_of": as_of}
+
+
+def finding_places(root: Path, result: LintResult) -> dict[tuple[str, int], str]:
+    """The heading that is the place of each finding in the body of its note, by (path,
+    line): the heading on the finding's line, else the one of the section holding it. A
+    finding in the front matter, above the first heading, or in a note that cannot be read
+    again has none (its place is the note)."""
+    wanted: dict[str, set[int]] = {}
+    for d in result.diagnostics:
+        wanted.setdefault(d.path, set()).add(d.line)
+    places: dict[tuple[str, int], str] = {}
+    for path, lines in wanted.items():
+        try:
+            note = parse_note(path, read_note_bytes(root, path))
+        except OSError:
+            continue
+        if not note.readable:
+            continue
+        headings = note.headings
+        starts = [h.line for h in headings]
+        for line in lines:
+            at = bisect.bisect_right(starts, line)
+            if line >= note.body_start and at:
+                places[(path, line)] = headings[at - 1].text
+    return places
 
 
 # --------------------------------------------------------------------------------------------

@@ -340,20 +340,31 @@ def cli() -> None:
 @click.option(
     "--format",
     "output_format",
-    type=click.Choice(["text", "json", "github"]),
-    default="text",
-    show_default=True,
-    help="text: path:line:col lines; json: machine-readable; github: Actions annotations.",
+    type=click.Choice(["text", "json", "github", "md"]),
+    default=None,
+    help="text (default): path:line:col lines; json: machine-readable; github: Actions "
+    "annotations; md: an Obsidian note with a link to each finding's place. With --write: "
+    "md only.",
 )
 @click.option("--strict", is_flag=True, help="Exit 1 on warnings too, not only on errors.")
+@click.option(
+    "--write",
+    is_flag=True,
+    help="Write the md report into the vault (default Interviews/Check.md, [output] report) "
+    "instead of printing the findings, so you see them in Obsidian. Left alone when it "
+    "already says the same; the exit code is check's.",
+)
+@force_option("vault-tools check --write --force")
 @cache_option
 @user_errors
 def check(
     paths: tuple[str, ...],
     vault: Path | None,
     as_of: dt.date | None,
-    output_format: str,
+    output_format: str | None,
     strict: bool,
+    write: bool,
+    force: bool,
     no_cache: bool,
 ) -> None:
     """Lint interview notes: required keys and sections for each status, dates, questions.
@@ -368,16 +379,42 @@ def check(
       vault-tools check --vault ~/Notes
       vault-tools check --format json --as-of 2026-11-27
       vault-tools check "Interviews/2026-11-20 Jane Doe.md"
+      vault-tools check --write                    # Interviews/Check.md, for Obsidian
     """
-    from vault_tools.app import check_exit_code, run_check
+    from vault_tools.app import (
+        check_exit_code,
+        check_report_meta,
+        finding_places,
+        generated_text,
+        run_check,
+        write_note,
+    )
     from vault_tools.render import check as render
 
+    check_force(force, write)
+    if write:
+        check_write_format("check", output_format, ("md",))
+        if paths:
+            raise click.UsageError(
+                "check --write writes the report of the whole vault: leave out the PATHS, "
+                "or leave out --write to check just them"
+            )
     session = open_session(vault, as_of, use_cache=not no_cache, paths=paths)
     try:
         result = run_check(session, paths)
     finally:
         finish(session)
-    if output_format == "json":
+    if write or output_format == "md":
+        meta = check_report_meta(session.as_of)
+        body = render.render_markdown(result, finding_places(session.root, result))
+        if write:
+            rel = session.config.report_path
+            written = write_note(session.root, rel, meta, body, only_if_changed=True, force=force)
+            said_written(rel, written)
+            click.echo(render.summary_line(result), err=True)
+            sys.exit(check_exit_code(result, strict))
+        output = generated_text(meta, body)
+    elif output_format == "json":
         output = render.render_json(result, ascii_only=not stdout_holds_utf8())
     elif output_format == "github":
         output = render.render_github(result)
@@ -811,6 +848,12 @@ def digest(
     "at start and after every change that alters it.",
 )
 @click.option(
+    "--write-report",
+    is_flag=True,
+    help="Keep the check report note (default Interviews/Check.md, [output] report) current, "
+    "as `check --write` writes it: at start and after every change that alters it.",
+)
+@click.option(
     "--format",
     "output_format",
     type=click.Choice(["text", "json"]),
@@ -834,6 +877,7 @@ def watch(
     vault: Path | None,
     as_of: dt.date | None,
     write_index: bool,
+    write_report: bool,
     output_format: str,
     debounce: float,
     no_cache: bool,
@@ -851,12 +895,19 @@ def watch(
     Examples:
       vault-tools watch --vault ~/Notes
       vault-tools watch --write-index              # keep Interviews/Index.md current
+      vault-tools watch --write-report             # keep Interviews/Check.md current
       vault-tools watch --format json --as-of 2026-11-27
     """
     import signal
     import threading
 
-    from vault_tools.app import INDEX_META, index_of, write_note
+    from vault_tools.app import (
+        INDEX_META,
+        check_report_meta,
+        finding_places,
+        index_of,
+        write_note,
+    )
     from vault_tools.files import WriteRefused
     from vault_tools.render import check as render_check
     from vault_tools.render import index as render_index
@@ -884,6 +935,8 @@ def watch(
             click.echo(render_check.render_text(batch.result), nl=False)
             click.echo(render.summary_line(batch))
         sys.stdout.flush()
+        if write_report:
+            keep_report(batch, starting)
         if not write_index or not state.index_due(batch):
             return  # only notes that are no interviews changed: the index says the same
         try:
@@ -897,6 +950,24 @@ def watch(
             # Not a reason to stop watching; said once, until the index can be written again.
             if state.index_refused(str(exc)):
                 warn(watch_refusal(exc))
+        except VaultToolsError as exc:
+            if starting:
+                raise
+            say(f"vault-tools: error: {exc}")
+
+    def keep_report(batch: BatchResult, starting: bool) -> None:
+        """Write the check report note when what it says changed (as ``check --write``)."""
+        try:
+            result = state.vault_result(batch)
+            body = render_check.render_markdown(result, finding_places(state.root, result))
+            rel = state.config.report_path
+            meta = check_report_meta(batch.as_of)
+            if write_note(state.root, rel, meta, body, only_if_changed=True):
+                say(f"wrote {rel}")
+            state.report_written()
+        except WriteRefused as exc:
+            if state.report_refused(str(exc)):
+                warn(watch_refusal(exc, "check --write --force"))
         except VaultToolsError as exc:
             if starting:
                 raise
@@ -945,12 +1016,13 @@ def watch(
             signal.signal(signal.SIGTERM, previous)
 
 
-def watch_refusal(exc: WriteRefused) -> str:
-    """What ``watch --write-index`` says when the index note is not its to replace."""
+def watch_refusal(exc: WriteRefused, replace: str = "index --write --force") -> str:
+    """What ``watch --write-index`` (or ``--write-report``) says when the note is not its to
+    replace; ``replace``: the command that would replace it."""
     if exc.edited:
         return (
             f"not replacing {exc.rel}: it was changed after vault-tools wrote it; move your "
-            "text elsewhere, or replace it with `vault-tools index --write --force`. "
+            f"text elsewhere, or replace it with `vault-tools {replace}`. "
             "Watching goes on"
         )
     return f"{exc}. Watching goes on"

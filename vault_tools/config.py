@@ -46,6 +46,7 @@ class Config:
     index_path: str = "Interviews/Index.md"
     followups_path: str = "Interviews/Follow-ups.md"
     calendar_path: str = "Interviews/Follow-ups.ics"
+    report_path: str = "Interviews/Check.md"
     digests_folder: str = "Digests"
     source: Path | None = None
 
@@ -402,7 +403,7 @@ def config_from_mapping(data: Mapping[str, Any], path: Path, rule_codes: Collect
         rules[code.upper()] = value.lower()
 
     output = r.table(data, "output")
-    r.known(output, "output", {"index", "followups", "digests", "calendar"})
+    r.known(output, "output", {"index", "followups", "digests", "calendar", "report"})
 
     return Config(
         timezone=timezone,
@@ -432,6 +433,7 @@ def config_from_mapping(data: Mapping[str, Any], path: Path, rule_codes: Collect
         index_path=r.output_path(output, "index", defaults.index_path),
         followups_path=r.output_path(output, "followups", defaults.followups_path),
         calendar_path=r.output_path(output, "calendar", defaults.calendar_path),
+        report_path=r.output_path(output, "report", defaults.report_path),
         digests_folder=r.output_path(output, "digests", defaults.digests_folder, folder=True),
         source=path,
     )
@@ -488,5 +490,6 @@ def default_config_text() -> str:
         _setting("followups", d.followups_path),
         _setting("digests", d.digests_folder),
         _setting("calendar", d.calendar_path, "`followups --write --format ics` writes here"),
+        _setting("report", d.report_path, "`check --write` writes the findings here"),
     ]
     return "\n".join(lines) + "\n"

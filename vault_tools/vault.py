@@ -267,7 +267,7 @@ def _compiled(patterns: tuple[str, ...]) -> tuple[Glob, ...]:
 
 
 def output_paths(config: Config) -> tuple[str, ...]:
-    return (config.index_path, config.followups_path)
+    return (config.index_path, config.followups_path, config.report_path)
 
 
 def is_skipped(path: str, config: Config) -> bool:

@@ -475,6 +475,8 @@ class Watch:
         self._index_made_of: tuple[int, dt.date] | None = None
         #: Why the index note was last refused (not ours to replace), until it is written.
         self._index_refusal: str | None = None
+        #: Likewise for the check report note (``--write-report``).
+        self._report_refusal: str | None = None
         self._ctx: Context | None = None
 
     def as_of(self) -> dt.date:
@@ -502,6 +504,34 @@ class Watch:
         takes up the index as soon as the user has moved their text."""
         news = reason != self._index_refusal
         self._index_refusal = reason
+        return news
+
+    def vault_result(self, batch: BatchResult) -> LintResult:
+        """The findings of every note of the vault after ``batch``, for the check report
+        note: the batch's own when it checked every note, else a check of the whole vault
+        through the cache, which holds the findings of every note the batch did not change
+        (its snapshot makes that a listing and a diff; with ``--no-cache``, a full check)."""
+        if batch.full:
+            return batch.result
+        result, _ = check_vault(
+            self.root,
+            self.config,
+            batch.as_of,
+            list_notes(self.root, self.config),
+            use_cache=self.use_cache,
+            ctx=self.context(batch.as_of),
+        )
+        return result
+
+    def report_written(self) -> None:
+        """The check report note was written (or found current)."""
+        self._report_refusal = None
+
+    def report_refused(self, reason: str) -> bool:
+        """The check report note could not be replaced: whether that is news to report (as
+        :meth:`index_refused`: said once until it is written again or the reason changes)."""
+        news = reason != self._report_refusal
+        self._report_refusal = reason
         return news
 
     @property

@@ -1,9 +1,12 @@
-"""Output formats of ``vault-tools check``: text, json, github."""
+"""Output formats of ``vault-tools check``: text, json, github, md."""
 
 from __future__ import annotations
 
-from vault_tools.diagnostics import LintResult
+from collections.abc import Mapping
+
+from vault_tools.diagnostics import Diagnostic, LintResult
 from vault_tools.render import json_dumps, printable
+from vault_tools.render.markdown import place_link, plain_text, wikilink
 
 
 def render_text(result: LintResult) -> str:
@@ -55,3 +58,40 @@ def summary_line(result: LintResult, files_unreadable: int = 0) -> str:
         f"{notes} checked: {errors} error{'s' if errors != 1 else ''}, "
         f"{warnings} warning{'s' if warnings != 1 else ''}"
     )
+
+
+#: The title of the ``--format md`` note.
+REPORT_TITLE = "Check"
+
+
+def _counts(result: LintResult) -> str:
+    errors, warnings = result.count("error"), result.count("warning")
+    notes = f"{result.notes_checked} interview note{'s' if result.notes_checked != 1 else ''}"
+    if not errors and not warnings:
+        return f"{notes} checked: no findings"
+    return (
+        f"{notes} checked: {errors} error{'s' if errors != 1 else ''}, "
+        f"{warnings} warning{'s' if warnings != 1 else ''}"
+    )
+
+
+def render_markdown(result: LintResult, places: Mapping[tuple[str, int], str]) -> str:
+    """The findings as an Obsidian note: a summary line with the counts, then a section per
+    note (a link to it) holding its findings, each with a link to its place in the note:
+    ``[[Interviews/2026-11-20 Jane Doe#Takeaways]]`` when ``places`` names the heading of
+    the finding's line (``(path, line)`` -> heading text), else the note.
+
+    The findings' messages quote notes: they are shown as written, never as links or tags
+    (which would put every quoted ``[[name]]`` in Obsidian's graph)."""
+    lines = [f"# {REPORT_TITLE}", "", _counts(result) + "."]
+    by_note: dict[str, list[Diagnostic]] = {}
+    for d in result.diagnostics:
+        by_note.setdefault(d.path, []).append(d)
+    for path, found in by_note.items():
+        lines += ["", f"## {wikilink(path)}", ""]
+        for d in found:
+            link = place_link(path, places.get((d.path, d.line)))
+            lines.append(
+                f"- {link} line {d.line}: **{d.rule}** {d.severity}: {plain_text(d.message)}"
+            )
+    return "\n".join(lines) + "\n"

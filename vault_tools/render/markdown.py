@@ -38,12 +38,40 @@ def wikilink(path: str, in_table: bool = False) -> str:
     return f"[[{target}{bar}{name}]]"
 
 
+def place_link(path: str, heading: str | None = None) -> str:
+    """``[[Interviews/2026-11-20 Jane Doe#Takeaways]]``: a link to a place in a note, its
+    heading when it has one, else ``[[Interviews/2026-11-20 Jane Doe]]`` (no alias: the
+    link shows where it goes). A heading that cannot be part of a clean link (see
+    :func:`can_link`; ``#`` and ``|`` end a heading link's text) leaves the note link; a
+    path that cannot be a link at all is its escaped name in a code span, as
+    :func:`wikilink` writes it."""
+    if not can_link(path):
+        return code_span(printable(path))
+    target = path[:-3] if path.lower().endswith(".md") else path
+    if heading is not None:
+        heading = " ".join(heading.split())
+    if heading and can_link(heading):
+        return f"[[{target}#{heading}]]"
+    return f"[[{target}]]"
+
+
 def code_span(text: str, in_table: bool = False) -> str:
     """``text`` as inline code, shown exactly: fenced by more backticks than it holds."""
     fence = "`" * (max((len(run) for run in re.findall("`+", text)), default=0) + 1)
     pad = " " if text[:1] in ("`", " ") or text[-1:] in ("`", " ") else ""
     span = f"{fence}{pad}{text}{pad}{fence}"
     return span.replace("|", "\\|") if in_table else span
+
+
+#: What Markdown (and Obsidian: ``#tag``, ``==highlight==``, ``%%comment%%``, ``$math$``,
+#: ``^block``) reads as markup; a backslash before it shows it as itself.
+_MARKUP = re.compile(r"([\\`*_\[\]{}<>#|$~=^%!])")
+
+
+def plain_text(text: str) -> str:
+    """Text from a note (a finding's message quotes it) as one line of a generated note that
+    shows it as written: escaped as every output is, and no link, tag, HTML or emphasis."""
+    return _MARKUP.sub(r"\\\1", printable(" ".join(text.split())))
 
 
 def table_cell(value: str) -> str:
