@@ -7,6 +7,7 @@ with ``vobject``, a second, independent parser."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -14,8 +15,12 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from click.testing import CliRunner, Result
 from conftest import make_vault
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from vault_tools.cli import cli
+from vault_tools.render.followups import render_ics, uid
+from vault_tools.reports.followups import KINDS, FollowUp, FollowUpReport
 
 AS_OF = "2026-11-27"
 
@@ -264,3 +269,65 @@ def test_a_due_day_at_the_end_of_the_calendar_is_still_an_event(tmp_path: Path) 
     assert result.exit_code == 0, result.output
     last = [e for e in events(result.stdout) if e.decoded("dtstart") == dt.date(9999, 12, 31)]
     assert len(last) == 1 and "dtend" not in last[0]
+
+
+#: Names and titles that exercise escaping, folding and the output boundary in every field.
+_TEXT = st.text(
+    alphabet=st.sampled_from([*"ab ;,\\^:\"'&?#%=/\t\n", "é", "日", "📅", "\u202e", "\udce9"])
+    | st.characters(codec="utf-8"),
+    max_size=120,
+)
+
+
+@settings(
+    max_examples=150,
+    derandomize=bool(os.environ.get("CI")),  # fixed in CI, as tests/test_properties.py
+    database=None,
+    deadline=None,
+)
+@given(
+    vault_name=_TEXT,
+    items=st.lists(
+        st.builds(
+            FollowUp,
+            kind=st.sampled_from(KINDS),
+            path=_TEXT.map(lambda text: f"Interviews/{text}.md"),
+            person=_TEXT,
+            due=st.one_of(st.none(), st.dates(dt.date(1, 1, 1), dt.date(9999, 12, 31))),
+            title=_TEXT.filter(bool),
+            overdue_days=st.just(None),
+            key=_TEXT,
+        ),
+        max_size=6,
+    ),
+    alarm=st.one_of(st.none(), st.times().map(lambda t: t.replace(second=0, microsecond=0))),
+)
+def test_any_items_make_events_both_libraries_read_back(
+    vault_name: str, items: list[FollowUp], alarm: dt.time | None
+) -> None:
+    import vobject
+    from icalendar import Calendar
+
+    report = FollowUpReport(dt.date(2026, 11, 27), 7, True, tuple(items))
+    text = render_ics(report, items="events", alarm=alarm, vault_name=vault_name)
+    assert all(len(line.encode("utf-8", "surrogateescape")) <= 75 for line in text.split("\r\n"))
+    assert "\u202e" not in text  # shown escaped, never raw
+    dated = [item for item in items if item.due is not None]
+    found = Calendar.from_ical(text).walk("VEVENT")
+    assert len(found) == len(dated)
+    for item, event in zip(dated, found, strict=True):
+        assert event.decoded("dtstart") == item.due
+        assert str(event["uid"]) == uid(item)
+        query = parse_qs(urlsplit(str(event["url"])).query, errors="surrogateescape")
+        assert query.get("vault", [""]) == [vault_name]
+        assert query["file"] == [item.path.removesuffix(".md")]
+        alarms = event.walk("VALARM")
+        if alarm is None:
+            assert alarms == []
+        else:
+            [one] = alarms
+            assert one.decoded("trigger") == dt.timedelta(hours=alarm.hour, minutes=alarm.minute)
+    parsed = vobject.readOne(text)
+    assert [e.dtstart.value for e in getattr(parsed, "vevent_list", [])] == [
+        item.due for item in dated
+    ]
