@@ -331,3 +331,39 @@ def test_any_items_make_events_both_libraries_read_back(
     assert [e.dtstart.value for e in getattr(parsed, "vevent_list", [])] == [
         item.due for item in dated
     ]
+
+
+EVENTS = 50_000
+
+
+def test_50000_tasks_make_events_within_384_mib(tmp_path: Path) -> None:
+    """Memory stays in proportion: one note with 50,000 dated Tasks-plugin tasks becomes
+    50,000 events (about 23 MB of calendar) in a child with 384 MiB of address space."""
+    import re
+    import resource
+    import subprocess
+    import sys
+
+    from conftest import REPO
+
+    tasks = "".join(f"- [ ] Task {i} 📅 2026-12-{1 + i % 28:02}\n" for i in range(EVENTS))
+    note = TOBIAS.replace("status: requested", "status: done\ndate: 2026-11-12")
+    note = note.replace("requested: 2026-11-12", "thank_you_sent: 2026-11-12")
+    root = make_vault(tmp_path / "vault", {"Interviews/Many.md": f"{note}\n## Follow-up\n{tasks}"})
+
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (384 << 20, 384 << 20))
+
+    done = subprocess.run(
+        [sys.executable, "-m", "vault_tools", "followups", "--vault", str(root), "--as-of",
+         AS_OF, "--all", "--format", "ics", "--ics-items", "events", "--no-cache"],
+        capture_output=True,
+        preexec_fn=limit,
+        timeout=300,
+        check=False,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )  # fmt: skip
+    assert (done.returncode, done.stderr) == (0, b"")
+    text = done.stdout.decode("utf-8")
+    assert text.count("\r\nBEGIN:VALARM\r\n") == text.count("BEGIN:VEVENT\r\n") >= EVENTS
+    assert len(set(re.findall(r"\r\nUID:(\S+)\r\n", text))) == text.count("BEGIN:VEVENT\r\n")

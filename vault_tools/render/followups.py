@@ -231,8 +231,11 @@ def _events(report: FollowUpReport, stamp: str, alarm: dt.time | None, vault_nam
     stay the same, whatever the as-of, while it does not change.
     """
     parts = [ics.CRLF.join(_HEAD)]
+    # As for to-dos, the lines that repeat from item to item are made once each.
+    kinds: dict[str, str] = {}
     descriptions: dict[tuple[str, str, str], str] = {}
     urls: dict[str, str] = {}
+    days: dict[dt.date, tuple[tuple[str, ...], str]] = {}
     trigger = ""
     if alarm is not None:
         offset = dt.timedelta(hours=alarm.hour, minutes=alarm.minute)
@@ -251,21 +254,21 @@ def _events(report: FollowUpReport, stamp: str, alarm: dt.time | None, vault_nam
             url = urls[item.path] = ics.content_line(
                 "URL", ics.uri(obsidian_url(vault_name, item.path))
             )
+        kind = kinds.get(item.kind)
+        if kind is None:
+            kind = kinds[item.kind] = ics.content_line("CATEGORIES", ics.texts([item.kind]))
+        day = days.get(item.due)
+        if day is None:
+            day = days[item.due] = _event_days(item.due)
         title = ics.text(printable(item.title))
-        start = ics.date_value(item.due)
-        # The next day; none after 9999-12-31, where a DATE start alone is one day anyway.
-        after = add_days(item.due, 1)
-        end = f"DTEND;VALUE=DATE:{ics.date_value(after)}" if after else ""
-        modified = ics.utc_datetime_value(dt.datetime.combine(item.due, dt.time(0, 0), dt.UTC))
+        end, start_to_sequence = day
         lines = [
             "BEGIN:VEVENT",
-            ics.content_line("CATEGORIES", ics.texts([item.kind])),
+            kind,
             description,
-            *([end] if end else []),
+            *end,
             f"DTSTAMP:{stamp}",
-            f"DTSTART;VALUE=DATE:{start}",
-            f"LAST-MODIFIED:{modified}",
-            f"SEQUENCE:{(item.due - _EPOCH).days}",
+            start_to_sequence,
             ics.content_line("SUMMARY", title),
             "TRANSP:TRANSPARENT",
             f"UID:{uid(item)}",
@@ -283,3 +286,17 @@ def _events(report: FollowUpReport, stamp: str, alarm: dt.time | None, vault_nam
         parts.append(ics.CRLF.join(lines))
     parts += ("END:VCALENDAR", "")
     return ics.CRLF.join(parts)
+
+
+def _event_days(due: dt.date) -> tuple[tuple[str, ...], str]:
+    """An event's lines that follow from its due day: DTEND (none after 9999-12-31, where a
+    DATE start alone is one day anyway), and DTSTART, LAST-MODIFIED and SEQUENCE as one
+    string (the lines between them are the same for every event)."""
+    after = add_days(due, 1)
+    end = (f"DTEND;VALUE=DATE:{ics.date_value(after)}",) if after else ()
+    modified = ics.utc_datetime_value(dt.datetime.combine(due, dt.time(0, 0), dt.UTC))
+    return end, (
+        f"DTSTART;VALUE=DATE:{ics.date_value(due)}\r\n"
+        f"LAST-MODIFIED:{modified}\r\n"
+        f"SEQUENCE:{(due - _EPOCH).days}"
+    )
