@@ -170,6 +170,10 @@ def test_alarm_time_from_config_and_none_when_empty(notes: Path) -> None:
     [alarm] = by_summary(calendar(notes, "--ics-items", "events").stdout)[ARTICLE].walk("VALARM")
     assert alarm.decoded("trigger") == dt.timedelta(hours=7, minutes=30)
 
+    config.write_text('[followups]\nalarm = "8:05"\n', encoding="utf-8")  # one-digit hour
+    [alarm] = by_summary(calendar(notes, "--ics-items", "events").stdout)[ARTICLE].walk("VALARM")
+    assert alarm.decoded("trigger") == dt.timedelta(hours=8, minutes=5)
+
     config.write_text('[followups]\nalarm = ""\n', encoding="utf-8")
     text = calendar(notes, "--ics-items", "events").stdout
     assert "VALARM" not in text and "TRIGGER" not in text
@@ -181,6 +185,7 @@ def test_alarm_time_from_config_and_none_when_empty(notes: Path) -> None:
     [
         ('[followups]\nalarm = "9am"\n', "followups.alarm"),
         ('[followups]\nalarm = "24:00"\n', "followups.alarm"),
+        ('[followups]\nalarm = "09:00:30"\n', "followups.alarm"),
         ("[followups]\nalarm = 9\n", "followups.alarm"),
         ('[output]\nics_items = "event"\n', "output.ics_items"),
         ("[output]\nics_items = true\n", "output.ics_items"),

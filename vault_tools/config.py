@@ -155,11 +155,11 @@ class _Reader:
         return value
 
     def alarm(self, data: Mapping[str, Any], key: str, name: str) -> dt.time | None:
-        """``"HH:MM"`` (24-hour clock) or ``""`` for no reminder."""
+        """``"HH:MM"`` (24-hour clock; ``"9:00"`` too) or ``""`` for no reminder."""
         value = data.get(key, "09:00")
         if not isinstance(value, str):
             raise self.fail(name, f'must be a time "HH:MM" or "" for none, not {_kind(value)}')
-        match = re.fullmatch(r"([01][0-9]|2[0-3]):([0-5][0-9])", value.strip())
+        match = re.fullmatch(r"([01]?[0-9]|2[0-3]):([0-5][0-9])", value.strip())
         if value.strip() == "":
             return None
         if match is None:
