@@ -128,6 +128,7 @@ RUNS: tuple[tuple[str, ...], ...] = (
     ("followups", "--all", "--format", "md"),
     ("followups", "--all", "--format", "json"),
     ("followups", "--all", "--format", "ics"),
+    ("followups", "--all", "--format", "ics", "--ics-items", "events"),
     ("followups", "--all", "--write"),
     ("digest", "--format", "md"),
     ("digest", "--format", "json"),
@@ -211,8 +212,9 @@ def test_every_output_is_clean_on_hostile_names_and_text(
         from icalendar import Calendar
 
         calendar = Calendar.from_ical(stdout)
-        summaries = [str(todo["SUMMARY"]) for todo in calendar.walk("VTODO")]
-        descriptions = [str(todo["DESCRIPTION"]) for todo in calendar.walk("VTODO")]
+        items = calendar.walk("VEVENT" if "events" in run else "VTODO")
+        summaries = [str(todo["SUMMARY"]) for todo in items]
+        descriptions = [str(todo["DESCRIPTION"]) for todo in items]
         assert "Task \\u202eevil" in summaries
         assert any("Interviews/caf\\xe9.md" in text for text in descriptions)
         assert_readable("\n".join(summaries + descriptions))

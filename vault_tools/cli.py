@@ -577,7 +577,15 @@ def stdout_holds_utf8() -> bool:
     type=click.Choice(["text", "md", "json", "ics"]),
     default=None,
     help="text (default): grouped lines; md: an Obsidian note; json: machine-readable; ics: "
-    "a calendar of to-dos. With --write: md (default) or ics.",
+    "a calendar (of to-dos, or events: see --ics-items). With --write: md (default) or ics.",
+)
+@click.option(
+    "--ics-items",
+    type=click.Choice(["todos", "events"]),
+    default=None,
+    help="What --format ics holds: todos (VTODO, for to-do apps), or events (all-day "
+    "VEVENTs with a reminder and a link to the note, which Google, Apple and Outlook "
+    "calendars show). Default: [output] ics_items in .vault-tools.toml, else todos.",
 )
 @click.option(
     "--write",
@@ -596,6 +604,7 @@ def followups(
     include_all: bool,
     quiet: bool,
     output_format: str | None,
+    ics_items: str | None,
     write: bool,
     force: bool,
     no_cache: bool,
@@ -610,6 +619,7 @@ def followups(
       vault-tools followups --vault ~/Notes --as-of 2026-11-27
       vault-tools followups --horizon 2w --format json
       vault-tools followups --format ics > followups.ics   # subscribe from a calendar app
+      vault-tools followups --format ics --ics-items events  # for Google, Apple, Outlook
       vault-tools followups --quiet                        # daily cron: mail only when due
       vault-tools followups --write                        # Interviews/Follow-ups.md
       vault-tools followups --write --format ics           # Interviews/Follow-ups.ics
@@ -627,11 +637,25 @@ def followups(
     check_force(force, write)
     if write:
         output_format = check_write_format("followups", output_format, ("md", "ics"))
+    if ics_items is not None and output_format != "ics":
+        raise click.UsageError(
+            f"--ics-items {ics_items} is for the calendar: add --format ics "
+            f"(vault-tools followups --format ics --ics-items {ics_items})"
+        )
     session = open_session(vault, as_of, use_cache=not no_cache)
     try:
         report = followups_for(session, horizon, include_all)
     finally:
         finish(session)
+
+    def calendar() -> str:
+        return render.render_ics(
+            report,
+            items=ics_items or session.config.ics_items,
+            alarm=session.config.alarm,
+            vault_name=session.root.name,
+        )
+
     # Undated tasks are always listed, but have no day to be due on: alone, they would break
     # a cron job's silence every day, forever.
     silent = quiet and all(item.due is None for item in report.items)
@@ -639,7 +663,7 @@ def followups(
         if output_format == "ics":
             rel = session.config.calendar_path
             written = write_calendar(
-                session.root, rel, render.render_ics(report), only_if_changed=True, force=force
+                session.root, rel, calendar(), only_if_changed=True, force=force
             )
         else:
             rel = session.config.followups_path
@@ -663,7 +687,7 @@ def followups(
     elif output_format == "json":
         output = render.render_json(report, ascii_only=not stdout_holds_utf8())
     else:
-        output = render.render_ics(report)
+        output = calendar()
     click.echo(output, nl=False)
 
 

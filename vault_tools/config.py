@@ -42,12 +42,16 @@ class Config:
     nudge_days: int = 7
     keep_in_touch_days: int = 90
     horizon_days: int = 7
+    #: The reminder of each calendar event, on its due day (local time); None for none.
+    alarm: dt.time | None = dt.time(9, 0)
     rules: Mapping[str, str] = field(default_factory=dict)
     index_path: str = "Interviews/Index.md"
     followups_path: str = "Interviews/Follow-ups.md"
     calendar_path: str = "Interviews/Follow-ups.ics"
     report_path: str = "Interviews/Check.md"
     digests_folder: str = "Digests"
+    #: What ``followups --format ics`` writes: "todos" (VTODO) or "events" (VEVENT).
+    ics_items: str = "todos"
     source: Path | None = None
 
     @property
@@ -70,6 +74,9 @@ NUMBER_RANGES: Mapping[str, tuple[int, int, str]] = {
 
 #: What file systems allow (Linux's NAME_MAX and PATH_MAX, in bytes of UTF-8): a longer
 #: name fails in every command that reads or writes there.
+#: What ``[output] ics_items`` may be: to-dos, or the events Google, Apple and Outlook show.
+ICS_ITEMS = ("todos", "events")
+
 MAX_NAME_BYTES = 255
 MAX_PATH_BYTES = 4096
 #: A name, zone, tag or severity: nothing real is longer (a megabyte one is a mistake).
@@ -146,6 +153,30 @@ class _Reader:
                 name,
                 f"must be a whole number from {least} to {most:,} ({unit}), not {_shown(value)}",
             )
+        return value
+
+    def alarm(self, data: Mapping[str, Any], key: str, name: str) -> dt.time | None:
+        """``"HH:MM"`` (24-hour clock; ``"9:00"`` too) or ``""`` for no reminder."""
+        value = data.get(key, "09:00")
+        if not isinstance(value, str):
+            raise self.fail(name, f'must be a time "HH:MM" or "" for none, not {_kind(value)}')
+        match = re.fullmatch(r"([01]?[0-9]|2[0-3]):([0-5][0-9])", value.strip())
+        if value.strip() == "":
+            return None
+        if match is None:
+            raise self.fail(
+                name,
+                f'must be a time "HH:MM" from 00:00 to 23:59, or "" for none, not {_shown(value)}',
+            )
+        return dt.time(int(match[1]), int(match[2]))
+
+    def choice(
+        self, data: Mapping[str, Any], key: str, name: str, default: str, allowed: tuple[str, ...]
+    ) -> str:
+        value = data.get(key, default)
+        if not isinstance(value, str) or value not in allowed:
+            shown = _shown(value) if isinstance(value, str) else _kind(value)
+            raise self.fail(name, f"must be one of {', '.join(map(quoted, allowed))}, not {shown}")
         return value
 
     def path_like(self, name: str, value: str) -> str:
@@ -388,7 +419,7 @@ def config_from_mapping(data: Mapping[str, Any], path: Path, rule_codes: Collect
     r.known(
         followups,
         "followups",
-        {"thank_you_hours", "nudge_days", "keep_in_touch_days", "horizon_days"},
+        {"thank_you_hours", "nudge_days", "keep_in_touch_days", "horizon_days", "alarm"},
     )
 
     rules_table = r.table(data, "rules")
@@ -403,7 +434,7 @@ def config_from_mapping(data: Mapping[str, Any], path: Path, rule_codes: Collect
         rules[code.upper()] = value.lower()
 
     output = r.table(data, "output")
-    r.known(output, "output", {"index", "followups", "digests", "calendar", "report"})
+    r.known(output, "output", {"index", "followups", "digests", "calendar", "report", "ics_items"})
 
     return Config(
         timezone=timezone,
@@ -429,12 +460,14 @@ def config_from_mapping(data: Mapping[str, Any], path: Path, rule_codes: Collect
         horizon_days=r.count(
             followups, "horizon_days", "followups.horizon_days", defaults.horizon_days
         ),
+        alarm=r.alarm(followups, "alarm", "followups.alarm"),
         rules=rules,
         index_path=r.output_path(output, "index", defaults.index_path),
         followups_path=r.output_path(output, "followups", defaults.followups_path),
         calendar_path=r.output_path(output, "calendar", defaults.calendar_path),
         report_path=r.output_path(output, "report", defaults.report_path),
         digests_folder=r.output_path(output, "digests", defaults.digests_folder, folder=True),
+        ics_items=r.choice(output, "ics_items", "output.ics_items", defaults.ics_items, ICS_ITEMS),
         source=path,
     )
 
@@ -481,6 +514,7 @@ def default_config_text() -> str:
         _setting("nudge_days", d.nudge_days, "nudge a request unanswered this many days"),
         _setting("keep_in_touch_days", d.keep_in_touch_days, "default cadence per person"),
         _setting("horizon_days", d.horizon_days, "`followups` lists what is due this far ahead"),
+        _setting("alarm", "09:00", 'calendar reminder on the due day; "" for none'),
         "",
         '[rules]                             # "error", "warning" or "off" per rule code',
         '# VT301 = "off"',
@@ -491,5 +525,6 @@ def default_config_text() -> str:
         _setting("digests", d.digests_folder),
         _setting("calendar", d.calendar_path, "`followups --write --format ics` writes here"),
         _setting("report", d.report_path, "`check --write` writes the findings here"),
+        _setting("ics_items", d.ics_items, '"events" for Google, Apple and Outlook calendars'),
     ]
     return "\n".join(lines) + "\n"

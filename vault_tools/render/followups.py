@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 from collections.abc import Callable
 
+from vault_tools.dates import add_days
 from vault_tools.note import person_key
 from vault_tools.render import display_width, ics, json_dumps, pad, printable
 from vault_tools.render.markdown import wikilink
@@ -130,8 +131,25 @@ def uid(item: FollowUp) -> str:
     return f"{digest}@vault-tools"
 
 
-def render_ics(report: FollowUpReport) -> str:
-    """An RFC 5545 calendar: one all-day VTODO (DUE as a date) per dated item.
+_HEAD = (
+    "BEGIN:VCALENDAR",
+    "VERSION:2.0",
+    ics.content_line("PRODID", ics.text(ICS_PRODID)),
+    "CALSCALE:GREGORIAN",
+    ics.content_line("X-WR-CALNAME", ics.text(ICS_NAME)),
+)
+
+
+def render_ics(
+    report: FollowUpReport,
+    items: str = "todos",
+    *,
+    alarm: dt.time | None = dt.time(9, 0),
+    vault_name: str = "",
+) -> str:
+    """An RFC 5545 calendar: one all-day VTODO (DUE as a date) per dated item, or with
+    ``items="events"`` one all-day VEVENT each (:func:`_events`), which Google, Apple and
+    Outlook show in a subscribed calendar (they ignore to-dos there).
 
     Undated tasks are left out (a to-do without a day has no place in a calendar). DTSTAMP
     is midnight UTC of as-of, so the same vault and as-of give byte-identical output. A
@@ -142,14 +160,9 @@ def render_ics(report: FollowUpReport) -> str:
     so 200,000 items take a second or two and memory in proportion to the output.
     """
     stamp = ics.utc_datetime_value(dt.datetime.combine(report.as_of, dt.time(0, 0), dt.UTC))
-    head = (
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        ics.content_line("PRODID", ics.text(ICS_PRODID)),
-        "CALSCALE:GREGORIAN",
-        ics.content_line("X-WR-CALNAME", ics.text(ICS_NAME)),
-    )
-    parts = [ics.CRLF.join(head)]
+    if items == "events":
+        return _events(report, stamp, alarm, vault_name)
+    parts = [ics.CRLF.join(_HEAD)]
     # Most lines repeat from item to item (a note's tasks share kind, person and path, and
     # a few due days): each is made once.
     kinds: dict[str, str] = {}
@@ -179,3 +192,111 @@ def render_ics(report: FollowUpReport) -> str:
         )
     parts += ("END:VCALENDAR", "")  # the last line's CRLF too, without copying the text
     return ics.CRLF.join(parts)
+
+
+#: SEQUENCE counts days from here to the due day (see :func:`_events`).
+_EPOCH = dt.date(1970, 1, 1)
+
+
+def obsidian_url(vault_name: str, path: str) -> str:
+    """``obsidian://open?vault=…&file=…``: the vault by its folder's name, the note by its
+    path without ``.md``, each percent-encoded as UTF-8 (as JavaScript's
+    ``encodeURIComponent``, which Obsidian decodes: a space is ``%20``, ``/`` is ``%2F``).
+    A name that is not UTF-8 keeps its own bytes."""
+    from urllib.parse import quote
+
+    def encoded(value: str) -> str:
+        return quote(value.encode("utf-8", "surrogateescape"), safe="")
+
+    file = path[: -len(".md")] if path.lower().endswith(".md") else path
+    return f"obsidian://open?vault={encoded(vault_name)}&file={encoded(file)}"
+
+
+def _events(report: FollowUpReport, stamp: str, alarm: dt.time | None, vault_name: str) -> str:
+    """One all-day VEVENT per dated item: DTSTART the due day and DTEND the next (DATE
+    values, so the day is the user's own wherever the calendar is), free time
+    (TRANSP:TRANSPARENT: a reminder does not block the day), the to-do's UID, a URL that
+    opens the note in Obsidian, and a VALARM on the due day at ``alarm`` (none when None).
+
+    The VALARM's TRIGGER is relative to the start of the day: ``TRIGGER:PT9H`` for 09:00,
+    what Apple Calendar itself writes for an all-day event's "on the day at 9:00" alert, and
+    floating like the DATE values, so it is 09:00 in whatever zone the calendar shows the
+    day in. An absolute UTC trigger would fix the moment to one zone (and Outlook turns a
+    reminder into minutes before the start anyway).
+
+    The tool keeps no history, so SEQUENCE and LAST-MODIFIED are made from what an item
+    can change while its UID stays: its due day. SEQUENCE is the number of days from
+    1970-01-01 to the due day and LAST-MODIFIED is 00:00 UTC of the due day, so both grow
+    when the item moves later (a nudge sent, a follow-up put off, an interview moved) and
+    stay the same, whatever the as-of, while it does not change.
+    """
+    parts = [ics.CRLF.join(_HEAD)]
+    # As for to-dos, the lines that repeat from item to item are made once each.
+    kinds: dict[str, str] = {}
+    descriptions: dict[tuple[str, str, str], str] = {}
+    urls: dict[str, str] = {}
+    days: dict[dt.date, tuple[tuple[str, ...], str]] = {}
+    trigger = ""
+    if alarm is not None:
+        offset = dt.timedelta(hours=alarm.hour, minutes=alarm.minute)
+        trigger = f"TRIGGER:{ics.duration_value(offset)}"
+    for item in report.items:
+        if item.due is None:
+            continue
+        about = (item.kind, item.person, item.path)
+        description = descriptions.get(about)
+        if description is None:
+            who = printable(item.person) or "no person"
+            text = f"{item.kind} · {who} · {printable(item.path)}"
+            description = descriptions[about] = ics.content_line("DESCRIPTION", ics.text(text))
+        url = urls.get(item.path)
+        if url is None:
+            url = urls[item.path] = ics.content_line(
+                "URL", ics.uri(obsidian_url(vault_name, item.path))
+            )
+        kind = kinds.get(item.kind)
+        if kind is None:
+            kind = kinds[item.kind] = ics.content_line("CATEGORIES", ics.texts([item.kind]))
+        day = days.get(item.due)
+        if day is None:
+            day = days[item.due] = _event_days(item.due)
+        title = ics.text(printable(item.title))
+        end, start_to_sequence = day
+        lines = [
+            "BEGIN:VEVENT",
+            kind,
+            description,
+            *end,
+            f"DTSTAMP:{stamp}",
+            start_to_sequence,
+            ics.content_line("SUMMARY", title),
+            "TRANSP:TRANSPARENT",
+            f"UID:{uid(item)}",
+            url,
+        ]
+        if trigger:
+            lines += [
+                "BEGIN:VALARM",
+                "ACTION:DISPLAY",
+                ics.content_line("DESCRIPTION", title),
+                trigger,
+                "END:VALARM",
+            ]
+        lines.append("END:VEVENT")
+        parts.append(ics.CRLF.join(lines))
+    parts += ("END:VCALENDAR", "")
+    return ics.CRLF.join(parts)
+
+
+def _event_days(due: dt.date) -> tuple[tuple[str, ...], str]:
+    """An event's lines that follow from its due day: DTEND (none after 9999-12-31, where a
+    DATE start alone is one day anyway), and DTSTART, LAST-MODIFIED and SEQUENCE as one
+    string (the lines between them are the same for every event)."""
+    after = add_days(due, 1)
+    end = (f"DTEND;VALUE=DATE:{ics.date_value(after)}",) if after else ()
+    modified = ics.utc_datetime_value(dt.datetime.combine(due, dt.time(0, 0), dt.UTC))
+    return end, (
+        f"DTSTART;VALUE=DATE:{ics.date_value(due)}\r\n"
+        f"LAST-MODIFIED:{modified}\r\n"
+        f"SEQUENCE:{(due - _EPOCH).days}"
+    )

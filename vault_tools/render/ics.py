@@ -45,11 +45,25 @@ def texts(values: Iterable[str]) -> str:
     return vCategory(list(values)).to_ical().decode("utf-8", "surrogateescape")
 
 
+def uri(value: str) -> str:
+    """A URI value (RFC 5545 3.3.13), as ``icalendar``'s ``vUri`` writes it: as it is."""
+    from icalendar.prop import vUri
+
+    return vUri(value).to_ical().decode("utf-8", "surrogateescape")
+
+
 def date_value(day: dt.date) -> str:
     """A DATE value: ``20261128``."""
     from icalendar.prop import vDDDTypes
 
     return vDDDTypes(day).to_ical().decode("ascii")
+
+
+def duration_value(span: dt.timedelta) -> str:
+    """A DURATION value: ``PT9H``, ``PT9H30M``."""
+    from icalendar.prop import vDDDTypes
+
+    return vDDDTypes(span).to_ical().decode("ascii")
 
 
 def utc_datetime_value(when: dt.datetime) -> str:
