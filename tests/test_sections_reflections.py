@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import make_vault
+from conftest import findings, make_vault
 
 from vault_tools.cli import cli
 
@@ -153,8 +153,131 @@ def test_decorated_headings_in_a_crlf_note_with_a_bom(tmp_path: Path) -> None:
         questions="## Questions (TIARA)",
         notes="## 4. Notes",
         followup="## Follow\u2011up & next steps",
+        reflection="**What went well**\n- Kept to time.\n*What to improve:*\n- Rushed the intro.\n",
     )
     raw = b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode("utf-8")
     root = vault_with(tmp_path, raw)
     assert check(root) == (0, [])
     assert digested(root) == {"went_well": ["Kept to time."], "to_improve": ["Rushed the intro."]}
+
+
+# --------------------------------------------------------------------------------------------
+# 6. Reflections as people write them
+
+
+@pytest.mark.parametrize(
+    ("reflection", "went_well", "to_improve"),
+    [
+        pytest.param(
+            "**What went well**\n- Kept to time.\n- Asked about her first year.\n\n"
+            "**What to improve**\n- Rushed the intro.\n",
+            ["Kept to time.", "Asked about her first year."],
+            ["Rushed the intro."],
+            id="bold-labels",
+        ),
+        pytest.param(
+            "*What went well:*\nShe opened up about the reorg.\n\n"
+            "*What to improve:*\nI interrupted twice.\n",
+            ["She opened up about the reorg."],
+            ["I interrupted twice."],
+            id="italic-labels-with-colons",
+        ),
+        pytest.param(
+            "**What went well:**\n- Kept to time.\n__To improve__:\n- Rushed the intro.\n",
+            ["Kept to time."],
+            ["Rushed the intro."],
+            id="colon-inside-and-outside-the-emphasis",
+        ),
+        pytest.param(
+            "#### Went well\n- Kept to time.\n#### To improve\n- Rushed the intro.\n",
+            ["Kept to time."],
+            ["Rushed the intro."],
+            id="level-four-headings",
+        ),
+        pytest.param(
+            "### Thoughts\n#### What went well\n- Kept to time.\n"
+            "#### What could be better\n- Rushed the intro.\n",
+            ["Kept to time."],
+            ["Rushed the intro."],
+            id="headings-below-an-unnamed-heading",
+        ),
+        pytest.param(
+            "- Went well: asked good follow-ups\n- To improve: talked too much\n"
+            "  about my own background\n",
+            ["asked good follow-ups"],
+            ["talked too much about my own background"],
+            id="labelled-list-items",
+        ),
+        pytest.param(
+            "- **Went well:** asked good follow-ups\n- **Do differently:** send the agenda\n",
+            ["asked good follow-ups"],
+            ["send the agenda"],
+            id="bold-labelled-list-items",
+        ),
+        pytest.param(
+            "- Went well:\n  - Kept to time.\n- What to improve:\n  - Rushed the intro.\n",
+            ["Kept to time."],
+            ["Rushed the intro."],
+            id="label-items-over-nested-lists",
+        ),
+        pytest.param(
+            "### What went well\n- Kept to time.\n### What didn't go well\n- Rushed the intro.\n",
+            ["Kept to time."],
+            ["Rushed the intro."],
+            id="didnt-go-well-is-to-improve",
+        ),
+        pytest.param(
+            "### What went well\n- Kept to time.\n"
+            "### What didn\u2019t go well\n- Rushed the intro.\n",
+            ["Kept to time."],
+            ["Rushed the intro."],
+            id="curly-apostrophe",
+        ),
+        pytest.param(
+            "**Went well**\n- Kept to time.\n**What went wrong**\n- Rushed the intro.\n",
+            ["Kept to time."],
+            ["Rushed the intro."],
+            id="what-went-wrong-is-to-improve",
+        ),
+        pytest.param(
+            "### What did not go well\n- Rushed the intro.\n### Not so well\n- Forgot her name.\n",
+            [],
+            ["Rushed the intro.", "Forgot her name."],
+            id="other-negations",
+        ),
+    ],
+)
+def test_the_digest_reads_each_reflection_shape(
+    tmp_path: Path, reflection: str, went_well: list[str], to_improve: list[str]
+) -> None:
+    root = vault_with(tmp_path, note(reflection=reflection))
+    assert digested(root) == {"went_well": went_well, "to_improve": to_improve}
+    assert check(root) == (0, [])
+
+
+def test_a_label_that_is_the_templates_prompt_still_starts_its_part(tmp_path: Path) -> None:
+    # A Templater template with label lines: the labels are prompt text, so they are not
+    # writing of their own, yet what the user wrote under them is read by them.
+    template = (
+        '---\ntype: interview\nperson: "<% tp.file.title %>"\nstatus: planned\n---\n'
+        "## Reflection\n**What went well**\n\n**What to improve**\n\n"
+    )
+    root = make_vault(
+        tmp_path / "vault",
+        {
+            ".obsidian/app.json": "{}",
+            "Templates/Interview.md": template,
+            "Interviews/n.md": note(
+                reflection="**What went well**\n- Kept to time.\n\n**What to improve**\n\n"
+            ),
+        },
+    )
+    assert digested(root) == {"went_well": ["Kept to time."], "to_improve": []}
+    assert check(root) == (0, [])
+
+
+def test_a_long_bold_line_is_writing_not_a_label() -> None:
+    text = note(
+        reflection="### What went well\n**It went well overall and I would talk to her again.**\n"
+    )
+    assert findings(text) == []
