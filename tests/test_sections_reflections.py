@@ -281,3 +281,47 @@ def test_a_long_bold_line_is_writing_not_a_label() -> None:
         reflection="### What went well\n**It went well overall and I would talk to her again.**\n"
     )
     assert findings(text) == []
+
+
+# --------------------------------------------------------------------------------------------
+# VT204: a reflection the digest cannot read
+
+
+def test_vt204_when_a_done_reflection_has_text_but_no_part(tmp_path: Path) -> None:
+    root = vault_with(tmp_path, note(reflection="Good call overall, but I rambled at the start.\n"))
+    code, found = check(root)
+    assert code == 0  # a warning
+    assert [rule for rule, _ in found] == ["VT204"]
+    assert "went well" in found[0][1] and "to improve" in found[0][1]
+    text = note(reflection="Good call overall, but I rambled at the start.\n")
+    assert findings(text) == [("VT204", text.splitlines().index("## Reflection") + 1)]
+    # Nothing reaches the digest, which is what VT204 warns about.
+    assert digested(root) == {"went_well": [], "to_improve": []}
+
+
+def test_vt204_for_headings_that_name_no_part() -> None:
+    text = note(reflection="### Thoughts\n- Good call overall.\n")
+    assert [code for code, _ in findings(text)] == ["VT204"]
+
+
+def test_no_vt204_when_a_part_is_found_or_nothing_is_written() -> None:
+    # One part is enough: the user said what went well.
+    assert findings(note(reflection="**Went well**\n- Kept to time.\n")) == []
+    # Nothing written is VT202's case, not VT204's.
+    empty = note(reflection="<!-- later -->\n")
+    assert [code for code, _ in findings(empty)] == ["VT202"]
+
+
+def test_no_vt204_before_the_interview_is_done() -> None:
+    text = note(reflection="Thinking about what to ask.\n").replace(
+        "status: done", "status: scheduled"
+    )
+    text = text.replace("date: 2026-11-20T16:00", "date: 2026-12-04T16:00")
+    text = text.replace("thank_you_sent: 2026-11-20\n", "")
+    assert "VT204" not in {code for code, _ in findings(text)}
+
+
+def test_vt204_can_be_turned_off(tmp_path: Path) -> None:
+    root = vault_with(tmp_path, note(reflection="Good call overall.\n"))
+    (root / ".vault-tools.toml").write_text('[rules]\nVT204 = "off"\n', encoding="utf-8")
+    assert check(root) == (0, [])
