@@ -325,3 +325,19 @@ def test_vt204_can_be_turned_off(tmp_path: Path) -> None:
     root = vault_with(tmp_path, note(reflection="Good call overall.\n"))
     (root / ".vault-tools.toml").write_text('[rules]\nVT204 = "off"\n', encoding="utf-8")
     assert check(root) == (0, [])
+
+
+def test_many_parts_and_long_label_like_lines_are_read(tmp_path: Path) -> None:
+    # A reflection kept for years in one note: thousands of parts, and lines that look
+    # like the start of a label for a long way (each part is read once, labels only from
+    # a line's start).
+    parts = "".join(
+        f"#### Went well\n- Kept to time {i}.\n**To improve:**\n- Rushed intro {i}.\n"
+        for i in range(3000)
+    )
+    odd = "**" + " " * 50_000 + "\n" + "- Went well" + " " * 50_000 + "x\n"
+    root = vault_with(tmp_path, note(reflection=parts + odd))
+    read = digested(root)
+    assert len(read["went_well"]) == 3000 and read["went_well"][-1] == "Kept to time 2999."
+    assert len(read["to_improve"]) == 3001  # the odd lines are writing under the last label
+    assert read["to_improve"][:2] == ["Rushed intro 0.", "Rushed intro 1."]

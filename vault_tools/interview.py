@@ -383,8 +383,11 @@ _LABEL_LINE = re.compile(
 #: ``**To improve:** ...``.
 _LABEL_ITEM = re.compile(
     r"^(?:(?P<mark>\*\*|__|\*|_)(?P<marked>[^*_:\n]+?)[ \t]*(?::[ \t]*(?P=mark)|(?P=mark)[ \t]*:)"
-    r"|(?P<plain>[^*_:\n]+?)[ \t]*:)(?:[ \t]+(?P<rest>.*))?$"
+    r"|(?P<plain>[^*_:\n]+?)[ \t]*:)(?=[ \t]|$)"
 )
+#: Labels are short: only this much of a line is looked at for one (a long line of spaces
+#: or asterisks costs no more than a short one).
+_LABEL_CHARS = 160
 #: Heading levels run 1-6: a label line counts as a level below any heading.
 _LABEL_LEVEL = 7
 
@@ -411,6 +414,8 @@ def subsection_kind(heading_text: str) -> str | None:
 
 def _label(text: str) -> str | None:
     """The label of a bold or italic label line, else ``None``."""
+    if len(text) > _LABEL_CHARS:
+        return None
     m = _LABEL_LINE.match(text)
     if m is None or len(m["label"].split()) > _LABEL_WORDS:
         return None
@@ -420,12 +425,12 @@ def _label(text: str) -> str | None:
 def _labelled_item(text: str) -> tuple[str, str] | None:
     """``(kind, rest)`` of a list item's text that starts with a went-well or to-improve
     label, else ``None``."""
-    m = _LABEL_ITEM.match(text)
+    m = _LABEL_ITEM.match(text[:_LABEL_CHARS])
     label = m and (m["marked"] or m["plain"])
     if not m or not label or len(label.split()) > _LABEL_WORDS:
         return None
     kind = subsection_kind(label)
-    return None if kind is None else (kind, (m["rest"] or "").strip())
+    return None if kind is None else (kind, text[m.end() :].strip())
 
 
 def written_items(note: Note, kept: Sequence[tuple[int, str]], first: int, last: int) -> list[str]:
@@ -491,7 +496,8 @@ def _reflection_parts(note: Note, section: Section, ctx: Context) -> tuple[list[
     kept = {n for n, _ in meaningful_lines(note, section, ctx)}
     sub_lines = {line for h in section.subsections for line in range(h.line, h.end_line + 1)}
     starts = dict(list_items(note, section.first_line, section.last_line))
-    headings = list(section.subsections)
+    headings = section.subsections
+    next_heading = 0
     kind: str | None = None
     level = 0
     found = 0
@@ -509,8 +515,9 @@ def _reflection_parts(note: Note, section: Section, ctx: Context) -> tuple[list[
     for number, text in content_lines(note, section.first_line, section.last_line):
         if number in sub_lines or number in note.code_lines or not text.strip():
             continue
-        while headings and headings[0].line < number:
-            heading = headings.pop(0)
+        while next_heading < len(headings) and headings[next_heading].line < number:
+            heading = headings[next_heading]
+            next_heading += 1
             begin(subsection_kind(heading.text), heading.level)
         current = parts[-1]
         if current.single and (number in starts or previous is None or number != previous + 1):
