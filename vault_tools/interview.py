@@ -24,7 +24,6 @@ from vault_tools.files import is_under
 from vault_tools.note import (
     MAX_YAML_DEPTH,
     MAX_YAML_NODES,
-    Heading,
     Note,
     Section,
     Task,
@@ -355,9 +354,13 @@ def recency(note: Properties, ctx: Context) -> tuple[dt.date, str]:
 #
 # * Takeaways: the list items of the Takeaways section (aliases such as Learnings
 #   included), or its paragraphs when it holds no list.
-# * Reflection: its subsections are found by keywords in their headings: "well" is what
-#   went well; "improve", "better" or "differently" is what to improve (these win when a
-#   heading has both). Each subsection gives its items the same way as Takeaways.
+# * Reflection: its parts are found by keywords (SPEC): "well" is what went well;
+#   "improve", "better", "differently" or "wrong" is what to improve, and so is a negated
+#   "well" ("didn't go well", "not so well"); the to-improve words win when a label has
+#   both. A part starts at a heading of any level below the section, at a line that is only
+#   a bold or italic label (``**What went well**``, ``*What to improve:*``), or is one list
+#   item that starts with such a label (``- Went well: kept to time``). Each part gives its
+#   items the same way as Takeaways.
 
 TAKEAWAYS_SECTION = "Takeaways"
 REFLECTION_SECTION = "Reflection"
@@ -365,26 +368,69 @@ REFLECTION_SECTION = "Reflection"
 WENT_WELL = "went well"
 TO_IMPROVE = "to improve"
 
-_IMPROVE_WORDS = ("improve", "better", "differently")
-_WELL_WORDS = ("well",)
+_IMPROVE = re.compile(r"\b(?:improv\w*|better|differently|wrong)\b")
+#: "well" after a negation within two words, on normalised text (``didn't`` is ``didn t``).
+_NOT_WELL = re.compile(r"\b(?:not|no|n t|didn|didnt|wasn|wasnt)\b(?:\s+\w+){0,2}?\s+well\b")
+_WELL = re.compile(r"\bwell\b")
+
+#: The most words a label holds: a longer bold or italic line is the user's text.
+_LABEL_WORDS = 6
+#: A line that is only a bold or italic label, its colon inside or outside the emphasis.
+_LABEL_LINE = re.compile(
+    r"^[ \t]*(\*\*|__|\*|_)(?P<label>[^*_\n]+?)[ \t]*:?[ \t]*\1[ \t]*:?[ \t]*$"
+)
+#: A list item's text that starts with a label and a colon: ``Went well: kept to time``,
+#: ``**To improve:** ...``.
+_LABEL_ITEM = re.compile(
+    r"^(?:(?P<mark>\*\*|__|\*|_)(?P<marked>[^*_:\n]+?)[ \t]*(?::[ \t]*(?P=mark)|(?P=mark)[ \t]*:)"
+    r"|(?P<plain>[^*_:\n]+?)[ \t]*:)(?=[ \t]|$)"
+)
+#: Labels are short: only this much of a line is looked at for one (a long line of spaces
+#: or asterisks costs no more than a short one).
+_LABEL_CHARS = 160
+#: Heading levels run 1-6: a label line counts as a level below any heading.
+_LABEL_LEVEL = 7
 
 
 @dataclass(frozen=True)
 class Reflection:
-    """The items of a note's Reflection, by subsection kind."""
+    """The items of a note's Reflection, by part; ``parts`` is how many went-well or
+    to-improve parts were found (with or without items)."""
 
     went_well: tuple[str, ...] = ()
     to_improve: tuple[str, ...] = ()
+    parts: int = field(default=0, compare=False)
 
 
 def subsection_kind(heading_text: str) -> str | None:
-    """``WENT_WELL``, ``TO_IMPROVE`` or ``None`` for a Reflection subsection's heading."""
+    """``WENT_WELL``, ``TO_IMPROVE`` or ``None`` for a Reflection part's label or heading."""
     words = normalize_heading(heading_text)
-    if any(word in words for word in _IMPROVE_WORDS):
+    if _IMPROVE.search(words) or _NOT_WELL.search(words):
         return TO_IMPROVE
-    if any(word in words for word in _WELL_WORDS):
+    if _WELL.search(words):
         return WENT_WELL
     return None
+
+
+def _label(text: str) -> str | None:
+    """The label of a bold or italic label line, else ``None``."""
+    if len(text) > _LABEL_CHARS:
+        return None
+    m = _LABEL_LINE.match(text)
+    if m is None or len(m["label"].split()) > _LABEL_WORDS:
+        return None
+    return m["label"]
+
+
+def _labelled_item(text: str) -> tuple[str, str] | None:
+    """``(kind, rest)`` of a list item's text that starts with a went-well or to-improve
+    label, else ``None``."""
+    m = _LABEL_ITEM.match(text[:_LABEL_CHARS])
+    label = m and (m["marked"] or m["plain"])
+    if not m or not label or len(label.split()) > _LABEL_WORDS:
+        return None
+    kind = subsection_kind(label)
+    return None if kind is None else (kind, text[m.end() :].strip())
 
 
 def written_items(note: Note, kept: Sequence[tuple[int, str]], first: int, last: int) -> list[str]:
@@ -396,6 +442,11 @@ def written_items(note: Note, kept: Sequence[tuple[int, str]], first: int, last:
     lines = [(n, text) for n, text in kept if first <= n <= last and n not in note.code_lines]
     wanted = {n for n, _ in lines}
     starts = {n: text for n, text in list_items(note, first, last) if n in wanted}
+    return _items(lines, starts)
+
+
+def _items(lines: Sequence[tuple[int, str]], starts: Mapping[int, str]) -> list[str]:
+    """Items of ``lines``, given the text of the list items that start among them."""
     items: list[str] = []
     previous: int | None = None
     in_item = False
@@ -427,33 +478,92 @@ def takeaways(note: Note, ctx: Context) -> tuple[str, ...]:
     return tuple(found)
 
 
-def _subsection_ranges(section: Section) -> list[tuple[Heading, int, int]]:
-    """Each top subsection (the shallowest heading level used) with its first and last line;
-    deeper headings belong to the subsection above them."""
-    if not section.subsections:
-        return []
-    level = min(h.level for h in section.subsections)
-    tops = [h for h in section.subsections if h.level == level]
-    ranges = []
-    for i, heading in enumerate(tops):
-        last = tops[i + 1].line - 1 if i + 1 < len(tops) else section.last_line
-        ranges.append((heading, heading.end_line + 1, last))
-    return ranges
+@dataclass
+class _Part:
+    """Lines of one Reflection part as they are read: its kind and the list items in it."""
+
+    kind: str | None
+    lines: list[tuple[int, str]] = field(default_factory=list)
+    starts: dict[int, str] = field(default_factory=dict)
+    single: bool = False  # one labelled list item (with its wrapped lines), then it ends
+
+
+def _reflection_parts(note: Note, section: Section, ctx: Context) -> tuple[list[_Part], int]:
+    """The section's lines split into parts, and how many went-well/to-improve parts start.
+
+    Labels are looked for in every line (a template's own labels are prompt text, left out
+    of the writing, yet they still start a part); items only in the user's writing."""
+    kept = {n for n, _ in meaningful_lines(note, section, ctx)}
+    sub_lines = {line for h in section.subsections for line in range(h.line, h.end_line + 1)}
+    starts = dict(list_items(note, section.first_line, section.last_line))
+    headings = section.subsections
+    next_heading = 0
+    kind: str | None = None
+    level = 0
+    found = 0
+    parts = [_Part(None)]
+    previous: int | None = None
+
+    def begin(new_kind: str | None, new_level: int) -> None:
+        nonlocal kind, level, found
+        if new_kind is not None:
+            kind, level, found = new_kind, new_level, found + 1
+        elif new_level <= level:
+            kind = None  # a heading or label of the same level or above ends the part
+        parts.append(_Part(kind))
+
+    for number, text in content_lines(note, section.first_line, section.last_line):
+        if number in sub_lines or number in note.code_lines or not text.strip():
+            continue
+        while next_heading < len(headings) and headings[next_heading].line < number:
+            heading = headings[next_heading]
+            next_heading += 1
+            begin(subsection_kind(heading.text), heading.level)
+        current = parts[-1]
+        if current.single and (number in starts or previous is None or number != previous + 1):
+            parts.append(_Part(kind))
+            current = parts[-1]
+        previous = number
+        label = _label(text) if number not in starts else None
+        labelled = _labelled_item(starts[number]) if number in starts else None
+        if label is not None:
+            begin(subsection_kind(label), _LABEL_LEVEL)
+        elif labelled is not None and not labelled[1]:
+            begin(labelled[0], _LABEL_LEVEL)  # ``- Went well:`` over the items below it
+        elif number not in kept:
+            continue  # a prompt of the template, a bare marker
+        elif labelled is not None:
+            found += 1
+            parts.append(_Part(labelled[0], [(number, text)], {number: labelled[1]}, True))
+        else:
+            current.lines.append((number, text))
+            if number in starts:
+                current.starts[number] = starts[number]
+    return parts, found
 
 
 def reflection(note: Note, ctx: Context) -> Reflection:
-    """What went well and what to improve, from the Reflection's subsections."""
+    """What went well and what to improve, from the Reflection's parts."""
     went_well: list[str] = []
     to_improve: list[str] = []
+    found = 0
     for section in _sections(note, ctx, REFLECTION_SECTION):
-        kept = meaningful_lines(note, section, ctx)
-        for heading, first, last in _subsection_ranges(section):
-            kind = subsection_kind(heading.text)
-            if kind is None:
-                continue
-            bucket = went_well if kind == WENT_WELL else to_improve
-            bucket += written_items(note, kept, first, last)
-    return Reflection(tuple(went_well), tuple(to_improve))
+        parts, count = _reflection_parts(note, section, ctx)
+        found += count
+        for part in parts:
+            if part.kind is not None:
+                bucket = went_well if part.kind == WENT_WELL else to_improve
+                bucket += _items(part.lines, part.starts)
+    return Reflection(tuple(went_well), tuple(to_improve), found)
+
+
+def reflection_without_parts(note: Note, ctx: Context) -> list[Section]:
+    """The Reflection sections that hold writing but no went-well or to-improve part."""
+    return [
+        section
+        for section in _sections(note, ctx, REFLECTION_SECTION)
+        if meaningful_lines(note, section, ctx) and not _reflection_parts(note, section, ctx)[1]
+    ]
 
 
 # --------------------------------------------------------------------------------------------
@@ -496,7 +606,7 @@ FACT_KEYS: tuple[str, ...] = (
     "keep_in_touch",
 )
 #: Bump when the shape or the meaning of ``Facts`` (or of their data) changes.
-FACTS_VERSION = 1
+FACTS_VERSION = 2
 
 _FACT_KEY_SET = frozenset(FACT_KEYS)
 #: Values a note's facts may hold, counted over all their front matter values (nested ones

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from vault_tools.fastyaml import MAX_YAML_NODES as MAX_YAML_NODES
 from vault_tools.fastyaml import read_simple_lines, yaml_int
 from vault_tools.structure import scan_structure
-from vault_tools.vocabulary import normalize_heading
+from vault_tools.vocabulary import section_for
 
 if TYPE_CHECKING:
     import yaml
@@ -796,7 +796,7 @@ def sections(note: Note, lookup: Mapping[str, str]) -> tuple[Section, ...]:
         found.append(
             Section(
                 heading=heading,
-                name=lookup.get(normalize_heading(heading.text)),
+                name=section_for(heading.text, lookup),
                 first_line=heading.end_line + 1,
                 last_line=end,
                 subsections=tuple(subs),

@@ -18,7 +18,7 @@ SECTION_ALIASES: dict[str, tuple[str, ...]] = {
     "Notes": (),
     "Takeaways": ("Key takeaways", "Learnings"),
     "Reflection": ("Retrospective",),
-    "Follow-up": ("Follow up", "Next steps"),
+    "Follow-up": ("Follow up", "Next steps", "Action items"),
 }
 
 #: Sections required (and required non-empty) for each status.
@@ -51,6 +51,12 @@ IGNORE_KEY = "vault-tools-ignore"
 FOLLOW_UP_SECTION = "Follow-up"
 
 _NOT_WORD = re.compile(r"[\W_]+")
+#: Every Unicode dash (``‐ ‑ ‒ – — ―`` and the minus sign), read as a hyphen.
+_DASHES = re.compile(r"[\u2010-\u2015\u2212\ufe58\ufe63\uff0d]")
+#: Leading decoration: emoji, punctuation, then numbering such as ``4.``, ``2)`` or ``1.2.``.
+_LEADING = re.compile(r"^[\W_]*(?:\d{1,3}(?:\.\d{1,3})+\.?|\d{1,3}[.)])?")
+#: What may follow a section's name when the heading says more (``Questions (TIARA)``).
+_SEPARATORS = re.compile(r" \(| - | & | and | / |:")
 
 
 def normalize_heading(text: str) -> str:
@@ -58,10 +64,38 @@ def normalize_heading(text: str) -> str:
     return _NOT_WORD.sub(" ", text.casefold()).strip()
 
 
-def canonical_section(heading: str, aliases: Mapping[str, tuple[str, ...]]) -> str | None:
-    """The canonical section a heading stands for (``Next steps`` -> ``Follow-up``), if any."""
-    wanted = normalize_heading(heading)
-    for name, more in aliases.items():
-        if wanted == normalize_heading(name) or any(wanted == normalize_heading(a) for a in more):
+def heading_candidates(text: str) -> list[str]:
+    """The normalised forms a heading may be matched by, the whole heading first.
+
+    SPEC: leading numbering (``4.``, ``2)``) is ignored, any Unicode dash is a hyphen, and a
+    heading that starts with a name followed by a separator (`` (``, ``:``, `` - ``,
+    `` & ``, `` and ``, `` / ``) is that section: ``Questions (TIARA)``, ``4. Notes``,
+    ``Follow-up & next steps``. Only a separator ends a name, so ``Notes to self`` is
+    not ``Notes``.
+    """
+    plain = " ".join(_DASHES.sub("-", text).casefold().split())
+    plain = plain[_LEADING.match(plain).end() :].strip()  # type: ignore[union-attr]
+    found = [normalize_heading(plain)]
+    for match in _SEPARATORS.finditer(plain):
+        head = normalize_heading(plain[: match.start()])
+        if head and head not in found:
+            found.append(head)
+    return found
+
+
+def section_for(text: str, lookup: Mapping[str, str]) -> str | None:
+    """The canonical section a heading's text stands for, given normalised name -> section."""
+    for candidate in heading_candidates(text):
+        name = lookup.get(candidate)
+        if name is not None:
             return name
     return None
+
+
+def canonical_section(heading: str, aliases: Mapping[str, tuple[str, ...]]) -> str | None:
+    """The canonical section a heading stands for (``Next steps`` -> ``Follow-up``), if any."""
+    lookup: dict[str, str] = {}
+    for name, more in aliases.items():
+        for text in (name, *more):
+            lookup.setdefault(normalize_heading(text), name)
+    return section_for(heading, lookup)

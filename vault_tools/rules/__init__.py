@@ -47,6 +47,7 @@ ALL_RULES: tuple[Rule, ...] = (
     Rule("VT201", "missing-section", "error", sections.missing_section),
     Rule("VT202", "empty-section", "error", sections.empty_section),
     Rule("VT203", "duplicate-section", "warning", sections.duplicate_section),
+    Rule("VT204", "reflection-without-parts", "warning", sections.reflection_without_parts),
     Rule("VT301", "closed-question", "warning", questions.closed_question),
     Rule("VT302", "no-question", "error", questions.no_question),
 )

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from vault_tools.diagnostics import Finding
 from vault_tools.interview import Context, meaningful_lines, status_of
+from vault_tools.interview import reflection_without_parts as interview_reflection_without_parts
 from vault_tools.note import Note, Section, shorten
 from vault_tools.vocabulary import normalize_heading
 
@@ -108,3 +109,29 @@ def duplicate_section(note: Note, ctx: Context) -> Iterator[Finding]:
             )
         else:
             seen[key] = section.line
+
+
+def reflection_without_parts(note: Note, ctx: Context) -> Iterator[Finding]:
+    """A done note's Reflection holds text but no "went well" or "to improve" part can be
+    found.
+
+    A part is a heading below the Reflection (``### What went well``, ``#### To improve``),
+    a line that is only a bold or italic label (``**What went well**``, ``*What to
+    improve:*``), or a list item that starts with one (``- Went well: kept to time``).
+
+    Why: the digest gathers what went well and what to improve from these parts; a
+    reflection written without them silently misses the digest and its recurring themes.
+
+    Example: ``## Reflection`` followed only by ``Good call, but I rambled.`` Fix: put it
+    under ``### What went well`` and ``### What to improve`` (or label lines such as
+    ``**What went well**``).
+    """
+    if status_of(note) != "done":
+        return
+    for section in interview_reflection_without_parts(note, ctx):
+        yield Finding(
+            section.line,
+            1,
+            'the Reflection holds text but no "went well" or "to improve" part '
+            "(the digest reads none of it)",
+        )
