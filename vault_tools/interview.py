@@ -496,7 +496,7 @@ FACT_KEYS: tuple[str, ...] = (
     "keep_in_touch",
 )
 #: Bump when the shape or the meaning of ``Facts`` (or of their data) changes.
-FACTS_VERSION = 1
+FACTS_VERSION = 2  # 2: keys by canonical spelling, placeholders absent (#11)
 
 _FACT_KEY_SET = frozenset(FACT_KEYS)
 #: Values a note's facts may hold, counted over all their front matter values (nested ones

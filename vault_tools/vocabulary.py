@@ -51,6 +51,16 @@ IGNORE_KEY = "vault-tools-ignore"
 FOLLOW_UP_SECTION = "Follow-up"
 
 _NOT_WORD = re.compile(r"[\W_]+")
+_KEY_SEPARATORS = re.compile(r"[ \-]")
+
+
+def canonical_key(name: str) -> str:
+    """A front matter key as vault-tools reads it: case ignored, and ``_``, ``-`` and a space
+    one character (``Thank You Sent``, ``thank-you-sent`` -> ``thank_you_sent``)."""
+    key = name.strip()
+    if key.islower() and " " not in key and "-" not in key:
+        return key  # the everyday spelling, as it is
+    return _KEY_SEPARATORS.sub("_", key.casefold())
 
 
 def normalize_heading(text: str) -> str:
