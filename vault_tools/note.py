@@ -871,11 +871,13 @@ def _canonical(
     front = FrontMatter()
     lines: dict[str, int] = {}
     spelled: dict[str, str] = {}
-    written = [(key_lines.get(str(raw), 0), str(raw), value) for raw, value in data.items()]
-    if any(canonical_key(raw) != raw for _, raw, _ in written):
+    written = [
+        (key_lines.get(name, 0), name, canonical_key(name), value)
+        for name, value in ((str(raw), value) for raw, value in data.items())
+    ]
+    if any(key != raw for _, raw, key, _ in written):
         written.sort(key=lambda item: item[0])  # in the order written: the last one wins
-    for line, raw, value in written:
-        key = canonical_key(raw)
+    for line, raw, key, value in written:
         if key in spelled:
             problems.append(
                 (
