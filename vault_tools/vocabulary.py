@@ -51,16 +51,20 @@ IGNORE_KEY = "vault-tools-ignore"
 FOLLOW_UP_SECTION = "Follow-up"
 
 _NOT_WORD = re.compile(r"[\W_]+")
-_KEY_SEPARATORS = re.compile(r"[ \-]")
+#: A key longer than this is kept as written: no key of the schema is, and a pasted
+#: megabyte-long "key" must cost no copies of itself.
+MAX_CANONICAL_KEY = 256
 
 
 def canonical_key(name: str) -> str:
     """A front matter key as vault-tools reads it: case ignored, and ``_``, ``-`` and a space
     one character (``Thank You Sent``, ``thank-you-sent`` -> ``thank_you_sent``)."""
+    if len(name) > MAX_CANONICAL_KEY:
+        return name
     key = name.strip()
     if key.islower() and " " not in key and "-" not in key:
         return key  # the everyday spelling, as it is
-    return _KEY_SEPARATORS.sub("_", key.casefold())
+    return key.casefold().replace(" ", "_").replace("-", "_")
 
 
 def normalize_heading(text: str) -> str:
