@@ -34,11 +34,8 @@ def test_every_spec_rule_is_implemented() -> None:
     if not spec.exists():
         pytest.skip("../shared/SPEC.md is absent (fresh clone)")
     in_spec = set(re.findall(r"^\| (VT\d{3}) \|", spec.read_text(), re.M))
-    # SPEC's revision added rules that belong to an open issue (real-notes reading, #11):
-    # named here so that a new SPEC rule, or one of these landing, makes this test speak.
-    pending = {"VT109", "VT110"}
     implemented = {r.code for r in ALL_RULES}
-    assert in_spec - implemented == pending - implemented
+    assert in_spec - implemented == set()
 
 
 @pytest.mark.parametrize("name", sorted(cli.commands))

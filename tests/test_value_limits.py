@@ -235,6 +235,8 @@ SHAPES = {
     "key": lambda n: "k " * (n // 2) + "k: v",
     "role": lambda n: "state: x\nrole: " + "A" * n,
     "company": lambda n: "company: " + "A" * n,
+    # A template placeholder, unquoted: re-quoted for YAML, then absent (VT110).
+    "placeholder": lambda n: "cover: {{" + "A" * n + "}}",
 }
 
 
@@ -323,6 +325,7 @@ LIMITED = [
     ("flow-list", ("check", "--no-cache")),
     ("block", ("check", "--no-cache")),
     ("key", ("check", "--no-cache")),
+    ("placeholder", ("check", "--no-cache")),
 ]
 
 

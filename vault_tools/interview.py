@@ -606,7 +606,8 @@ FACT_KEYS: tuple[str, ...] = (
     "keep_in_touch",
 )
 #: Bump when the shape or the meaning of ``Facts`` (or of their data) changes.
-FACTS_VERSION = 2
+#: 2: reflections by labels and items; 3: keys by canonical spelling, placeholders absent.
+FACTS_VERSION = 3
 
 _FACT_KEY_SET = frozenset(FACT_KEYS)
 #: Values a note's facts may hold, counted over all their front matter values (nested ones

@@ -18,12 +18,13 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from vault_tools.fastyaml import MAX_YAML_NODES as MAX_YAML_NODES
 from vault_tools.fastyaml import read_simple_lines, yaml_int
 from vault_tools.structure import scan_structure
-from vault_tools.vocabulary import section_for
+from vault_tools.vocabulary import canonical_key, section_for
 
 if TYPE_CHECKING:
     import yaml
 
-#: Findings the parser itself makes (codes VT001, VT002, VT004, VT107), as (code, line, col, msg).
+#: Findings the parser itself makes (codes VT001, VT002, VT004, VT107, VT110), as
+#: (code, line, col, msg).
 ParseProblem = tuple[str, int, int, str]
 
 _NEWLINE = re.compile(r"\r\n|\r|\n")
@@ -46,6 +47,23 @@ def shorten(text: str, limit: int = MAX_QUOTED) -> str:
 
 # --------------------------------------------------------------------------------------------
 # Model
+
+
+class FrontMatter(dict[str, Any]):
+    """Front matter values by canonical key (``canonical_key``), found by any spelling:
+    ``fm.get("Thank You Sent")`` is ``fm.get("thank_you_sent")``. Every reader of a key
+    goes through this one lookup."""
+
+    __slots__ = ()
+
+    def __getitem__(self, key: str) -> Any:
+        return super().__getitem__(canonical_key(key) if isinstance(key, str) else key)
+
+    def __contains__(self, key: object) -> bool:
+        return super().__contains__(canonical_key(key) if isinstance(key, str) else key)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return super().get(canonical_key(key) if isinstance(key, str) else key, default)
 
 
 @dataclass(frozen=True)
@@ -121,10 +139,14 @@ class Note:
         return self.lines[line - 1] if 0 < line <= len(self.lines) else ""
 
     def key_line(self, key: str) -> int:
-        return self.key_lines.get(key, 1)
+        return self.key_lines.get(canonical_key(key), 1)
 
     def get(self, key: str) -> Any:
-        return self.frontmatter.get(key) if self.frontmatter is not None else None
+        """The value of ``key`` written in any spelling (``Person``, ``thank-you-sent``);
+        ``None`` when absent, empty or still a template placeholder."""
+        if self.frontmatter is None:
+            return None
+        return self.frontmatter.get(canonical_key(key))
 
 
 @dataclass(frozen=True)
@@ -741,7 +763,7 @@ def parse_lines(path: str, lines: tuple[str, ...]) -> Note:
             maybe_interview = any(_MAYBE_INTERVIEW.search(t) for t in lines[:50])
         else:
             body_start = close + 2
-            front = lines[1:close]
+            front = _quote_placeholders(lines[1:close])
             simple = read_simple_lines(front, 2)
             try:
                 data, key_lines, more = (*simple, []) if simple else _load_yaml_lines(front, 2)
@@ -752,10 +774,10 @@ def parse_lines(path: str, lines: tuple[str, ...]) -> Note:
             else:
                 problems.extend(more)
                 if data is None:
-                    kind, frontmatter = "mapping", {}
+                    kind, frontmatter = "mapping", FrontMatter()
                 elif isinstance(data, dict):
                     kind = "mapping"
-                    frontmatter = {str(k): v for k, v in data.items()}
+                    frontmatter, key_lines = _canonical(data, key_lines, problems)
                 else:
                     kind = "not-a-mapping"
     return Note(
@@ -769,6 +791,120 @@ def parse_lines(path: str, lines: tuple[str, ...]) -> Note:
         problems=tuple(problems),
         maybe_interview=maybe_interview,
     )
+
+
+# --------------------------------------------------------------------------------------------
+# Keys as people write them, values templates left behind
+
+# A value that opens with a placeholder, unquoted (``date: {{date}}``, ``- <% tp.x %>``):
+# YAML would read ``{{date}}`` as a mapping inside a mapping and refuse the whole block.
+# Quoted too: a Templater call quotes its arguments, inside the value's own quotes.
+_UNQUOTED_PLACEHOLDER = re.compile(
+    r"^(?P<head>[ \t]*(?:[^\s#:'\"\-{\[][^:]*?:|-)[ \t]+)(?P<value>[\"']?(?:\{\{|<%).*)$"
+)
+
+
+def _quote_placeholders(front: tuple[str, ...]) -> tuple[str, ...]:
+    """The front matter's lines with each unquoted placeholder value single-quoted, so that
+    YAML reads it as the text it is (and the other keys are still read)."""
+    if not any("{{" in line or "<%" in line for line in front):
+        return front
+    quoted = list(front)
+    for row, line in enumerate(front):
+        if "{{" not in line and "<%" not in line:
+            continue
+        m = _UNQUOTED_PLACEHOLDER.match(line)
+        if m is None or placeholder_in(m["value"]) is None:
+            continue
+        value = m["value"].rstrip(" \t")
+        if value[0] in "\"'":
+            # Quoted: valid YAML unless the placeholder holds that quote itself
+            # (``"<% tp.system.prompt("Role") %>"``), as Templater's often do.
+            if len(value) < 2 or value[-1] != value[0] or value[0] not in value[1:-1]:
+                continue
+            value = value[1:-1]
+        quoted[row] = m["head"] + "'" + value.replace("'", "''") + "'"
+    return tuple(quoted)
+
+
+def placeholder_in(text: str) -> str | None:
+    """The first template placeholder in ``text`` (``{{date:YYYY-MM-DD}}``, Templater's
+    ``<% tp.file.title %>`` or ``<%* ... %>``), ``None`` when it holds none."""
+    found: list[tuple[int, str]] = []
+    for opening, closing in (("{{", "}}"), ("<%", "%>")):
+        start = text.find(opening)
+        if start >= 0:
+            end = text.find(closing, start + len(opening))
+            if end >= 0:
+                found.append((start, text[start : end + len(closing)]))
+    return min(found)[1] if found else None
+
+
+def _without_placeholder(value: Any) -> tuple[Any, str | None]:
+    """``value`` with what is still a template placeholder absent: a text holding one is
+    ``None``, a list loses such items (``None`` when none is left); and the first found."""
+    if isinstance(value, str):
+        found = placeholder_in(value)
+        return (None, found) if found is not None else (value, None)
+    if isinstance(value, list) and any(isinstance(item, str) for item in value):
+        kept: list[Any] = []
+        first: str | None = None
+        for item in value:
+            found = placeholder_in(item) if isinstance(item, str) else None
+            if found is None:
+                kept.append(item)
+            elif first is None:
+                first = found
+        if first is not None:
+            return (kept or None), first
+    return value, None
+
+
+def _canonical(
+    data: Mapping[Any, Any], key_lines: Mapping[str, int], problems: list[ParseProblem]
+) -> tuple[FrontMatter, dict[str, int]]:
+    """The front matter by canonical key, and the line of each (its first spelling's).
+
+    Two spellings of one key (``Status`` and ``status``) are VT107, the last one winning as
+    YAML's own duplicates do; a value still a template placeholder is absent, and VT110.
+    """
+    front = FrontMatter()
+    lines: dict[str, int] = {}
+    spelled: dict[str, str] = {}
+    written = [
+        (key_lines.get(name, 0), name, canonical_key(name), value)
+        for name, value in ((str(raw), value) for raw, value in data.items())
+    ]
+    if any(key != raw for _, raw, key, _ in written):
+        written.sort(key=lambda item: item[0])  # in the order written: the last one wins
+    for line, raw, key, value in written:
+        if key in spelled:
+            problems.append(
+                (
+                    "VT107",
+                    line or 1,
+                    1,
+                    f'key "{shorten(raw)}" is "{shorten(spelled[key])}" again, spelled '
+                    f"differently (first on line {lines.get(key, 1)}); the last one wins",
+                )
+            )
+        else:
+            spelled[key] = raw
+            if line:
+                lines[key] = line
+        value, placeholder = _without_placeholder(value)
+        if placeholder is not None:
+            problems.append(
+                (
+                    "VT110",
+                    line or 1,
+                    1,
+                    f'"{shorten(raw)}" holds a placeholder left from a template: '
+                    f"{shorten(placeholder)} (fill it in, or delete the line)",
+                )
+            )
+        front[key] = value
+    return front, lines
 
 
 # --------------------------------------------------------------------------------------------

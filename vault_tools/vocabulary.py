@@ -59,6 +59,22 @@ _LEADING = re.compile(r"^[\W_]*(?:\d{1,3}(?:\.\d{1,3})+\.?|\d{1,3}[.)])?")
 _SEPARATORS = re.compile(r" \(| - | & | and | / |:")
 
 
+#: A key longer than this is kept as written: no key of the schema is, and a pasted
+#: megabyte-long "key" must cost no copies of itself.
+MAX_CANONICAL_KEY = 256
+
+
+def canonical_key(name: str) -> str:
+    """A front matter key as vault-tools reads it: case ignored, and ``_``, ``-`` and a space
+    one character (``Thank You Sent``, ``thank-you-sent`` -> ``thank_you_sent``)."""
+    if len(name) > MAX_CANONICAL_KEY:
+        return name
+    key = name.strip()
+    if key.islower() and " " not in key and "-" not in key:
+        return key  # the everyday spelling, as it is
+    return key.casefold().replace(" ", "_").replace("-", "_")
+
+
 def normalize_heading(text: str) -> str:
     """Compare headings ignoring case, surrounding punctuation, emoji and inner spacing."""
     return _NOT_WORD.sub(" ", text.casefold()).strip()

@@ -44,6 +44,8 @@ ALL_RULES: tuple[Rule, ...] = (
     Rule("VT105", "unquoted-wikilink", "warning", frontmatter.unquoted_wikilink_key),
     Rule("VT106", "recommended-key-missing", "warning", frontmatter.recommended_key_missing),
     Rule("VT107", "duplicate-key", "warning", frontmatter.duplicate_key),
+    Rule("VT109", "hash-comment-value", "warning", frontmatter.hash_comment),
+    Rule("VT110", "template-placeholder", "warning", frontmatter.template_placeholder),
     Rule("VT201", "missing-section", "error", sections.missing_section),
     Rule("VT202", "empty-section", "error", sections.empty_section),
     Rule("VT203", "duplicate-section", "warning", sections.duplicate_section),

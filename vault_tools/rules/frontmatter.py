@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import re
 import reprlib
 from collections.abc import Iterator
 from typing import Any
@@ -99,7 +100,8 @@ def wrong_type(note: Note, ctx: Context) -> Iterator[Finding]:
         value = fm.get(key)
         if value is None or isinstance(value, str):
             continue
-        if isinstance(value, list) and all(_is_text(v) for v in value):
+        # An empty item (``- `` or ``- #tag``, a YAML comment: VT109) is no wrong type.
+        if isinstance(value, list) and all(v is None or _is_text(v) for v in value):
             continue
         line, column = _where(note, key)
         yield Finding(line, column, f'"{key}" should be a list of text, not {_describe(value)}')
@@ -266,15 +268,91 @@ def recommended_key_missing(note: Note, ctx: Context) -> Iterator[Finding]:
 
 
 def duplicate_key(note: Note, ctx: Context) -> Iterator[Finding]:
-    """A front matter key written twice.
+    """A front matter key written twice, in one spelling or two.
+
+    Keys are matched ignoring case, and ``_``, ``-`` and a space are one character:
+    ``Status`` and ``status``, ``thank-you-sent`` and ``thank_you_sent`` are one key.
 
     Why: YAML tools disagree on which value wins (Obsidian refuses the block); the value
     you edit may not be the one that counts.
 
-    Example: two ``status:`` lines. Fix: keep one.
+    Example: two ``status:`` lines, or ``Status: done`` above ``status: planned``.
+    Fix: keep one.
     """
     yield from (
         Finding(line, column, message)
         for code, line, column, message in note.problems
         if code == "VT107"
+    )
+
+
+_COMMENT_VALUE = re.compile(r"^[^#]*?:[ \t]+(?P<comment>#\S.*)$")
+_COMMENT_ITEM = re.compile(r"^[ \t]*-[ \t]+(?P<comment>#\S.*)$")
+_BLOCK_ITEM = re.compile(r"^[ \t]*-(?:[ \t]|$)")
+
+
+def hash_comment(note: Note, ctx: Context) -> Iterator[Finding]:
+    """An unquoted ``#`` turned a value into nothing: YAML reads ``#`` after a space as the
+    start of a comment, so ``tags: #interview`` is an empty ``tags``.
+
+    Why: the value you see in the file is not the value any tool reads: the note loses its
+    tag (and may stop being an interview), or the key counts as missing.
+
+    Example: ``tags: #interview`` or a list item ``- #informational``. Fix:
+    ``tags: interview`` (Obsidian adds the ``#`` itself), or quote it: ``tags: "#interview"``.
+    """
+    fm = note.frontmatter
+    if fm is None:
+        return
+    for key, value in fm.items():
+        if value is not None and not (isinstance(value, list) and None in value):
+            continue
+        line = note.key_lines.get(key)
+        if line is None:
+            continue
+        shown = shorten(key)
+        if value is None:
+            m = _COMMENT_VALUE.match(note.line_text(line))
+            if m is not None:
+                comment = shorten(m["comment"].strip())
+                yield Finding(
+                    line,
+                    1,
+                    f'"{shown}" is empty: an unquoted "#" starts a YAML comment, so '
+                    f'{comment} is not read (quote it, or drop the "#")',
+                )
+            continue
+        number = line + 1
+        while number < note.body_start - 1 and _BLOCK_ITEM.match(note.line_text(number)):
+            m = _COMMENT_ITEM.match(note.line_text(number))
+            if m is not None:
+                comment = shorten(m["comment"].strip())
+                yield Finding(
+                    number,
+                    1,
+                    f'an item of "{shown}" is empty: an unquoted "#" starts a YAML comment, '
+                    f'so {comment} is not read (quote it, or drop the "#")',
+                )
+            number += 1
+
+
+def template_placeholder(note: Note, ctx: Context) -> Iterator[Finding]:
+    """A front matter value is still a template placeholder (``{{person}}``,
+    ``<% tp.file.title %>``).
+
+    Any ``{{...}}`` (``{{date}}``, ``{{date:YYYY-MM-DD}}``, ``{{title}}``) or Templater's
+    ``<% ... %>`` and ``<%* ... %>``, left when a note was copied from the template instead
+    of made from it, or when the plugin did not run.
+
+    Why: the value counts as absent (a placeholder is nobody and no date), so without this
+    the index would list a person called "{{person}}"; the other keys are still read.
+
+    Example: ``person: "{{person}}"`` or ``date: {{date}}``. Fix: write the value
+    (``person: "[[Jane Doe]]"``), or create the note from the template in Obsidian so the
+    plugin fills it in.
+    """
+    yield from (
+        Finding(line, column, message)
+        for code, line, column, message in note.problems
+        if code == "VT110"
     )
