@@ -140,6 +140,30 @@ _HEAD = (
 )
 
 
+class _SharedLines:
+    """The content lines that repeat from item to item (a note's tasks share kind, person
+    and path), each made once: 200,000 tasks of one note make two of them, not 400,000."""
+
+    def __init__(self) -> None:
+        self._kinds: dict[str, str] = {}
+        self._descriptions: dict[tuple[str, str, str], str] = {}
+
+    def categories(self, item: FollowUp) -> str:
+        line = self._kinds.get(item.kind)
+        if line is None:
+            line = self._kinds[item.kind] = ics.content_line("CATEGORIES", ics.texts([item.kind]))
+        return line
+
+    def description(self, item: FollowUp) -> str:
+        about = (item.kind, item.person, item.path)
+        line = self._descriptions.get(about)
+        if line is None:
+            who = printable(item.person) or "no person"
+            text = f"{item.kind} · {who} · {printable(item.path)}"
+            line = self._descriptions[about] = ics.content_line("DESCRIPTION", ics.text(text))
+        return line
+
+
 def render_ics(
     report: FollowUpReport,
     items: str = "todos",
@@ -163,23 +187,13 @@ def render_ics(
     if items == "events":
         return _events(report, stamp, alarm, vault_name)
     parts = [ics.CRLF.join(_HEAD)]
-    # Most lines repeat from item to item (a note's tasks share kind, person and path, and
-    # a few due days): each is made once.
-    kinds: dict[str, str] = {}
-    descriptions: dict[tuple[str, str, str], str] = {}
-    dues: dict[dt.date, str] = {}
+    shared = _SharedLines()
+    dues: dict[dt.date, str] = {}  # a few due days: each line made once too
     for item in report.items:
         if item.due is None:
             continue
-        kind = kinds.get(item.kind)
-        if kind is None:
-            kind = kinds[item.kind] = ics.content_line("CATEGORIES", ics.texts([item.kind]))
-        about = (item.kind, item.person, item.path)
-        description = descriptions.get(about)
-        if description is None:
-            who = printable(item.person) or "no person"
-            text = f"{item.kind} · {who} · {printable(item.path)}"
-            description = descriptions[about] = ics.content_line("DESCRIPTION", ics.text(text))
+        kind = shared.categories(item)
+        description = shared.description(item)
         due = dues.get(item.due)
         if due is None:
             due = dues[item.due] = f"DUE;VALUE=DATE:{ics.date_value(item.due)}"
@@ -219,10 +233,8 @@ def _events(report: FollowUpReport, stamp: str, alarm: dt.time | None, vault_nam
     opens the note in Obsidian, and a VALARM on the due day at ``alarm`` (none when None).
 
     The VALARM's TRIGGER is relative to the start of the day: ``TRIGGER:PT9H`` for 09:00,
-    what Apple Calendar itself writes for an all-day event's "on the day at 9:00" alert, and
     floating like the DATE values, so it is 09:00 in whatever zone the calendar shows the
-    day in. An absolute UTC trigger would fix the moment to one zone (and Outlook turns a
-    reminder into minutes before the start anyway).
+    day in; an absolute UTC trigger would fix the moment to one zone.
 
     The tool keeps no history, so SEQUENCE and LAST-MODIFIED are made from what an item
     can change while its UID stays: its due day. SEQUENCE is the number of days from
@@ -231,9 +243,7 @@ def _events(report: FollowUpReport, stamp: str, alarm: dt.time | None, vault_nam
     stay the same, whatever the as-of, while it does not change.
     """
     parts = [ics.CRLF.join(_HEAD)]
-    # As for to-dos, the lines that repeat from item to item are made once each.
-    kinds: dict[str, str] = {}
-    descriptions: dict[tuple[str, str, str], str] = {}
+    shared = _SharedLines()
     urls: dict[str, str] = {}
     days: dict[dt.date, tuple[tuple[str, ...], str]] = {}
     trigger = ""
@@ -243,20 +253,13 @@ def _events(report: FollowUpReport, stamp: str, alarm: dt.time | None, vault_nam
     for item in report.items:
         if item.due is None:
             continue
-        about = (item.kind, item.person, item.path)
-        description = descriptions.get(about)
-        if description is None:
-            who = printable(item.person) or "no person"
-            text = f"{item.kind} · {who} · {printable(item.path)}"
-            description = descriptions[about] = ics.content_line("DESCRIPTION", ics.text(text))
+        description = shared.description(item)
         url = urls.get(item.path)
         if url is None:
             url = urls[item.path] = ics.content_line(
                 "URL", ics.uri(obsidian_url(vault_name, item.path))
             )
-        kind = kinds.get(item.kind)
-        if kind is None:
-            kind = kinds[item.kind] = ics.content_line("CATEGORIES", ics.texts([item.kind]))
+        kind = shared.categories(item)
         day = days.get(item.due)
         if day is None:
             day = days[item.due] = _event_days(item.due)
