@@ -53,6 +53,19 @@ def _is_text(value: Any) -> bool:
     return isinstance(value, str | int | float) and not isinstance(value, bool)
 
 
+def _is_people(value: Any) -> bool:
+    """A list of people: each item text, or an unquoted ``[[link]]`` (VT105 reports it)."""
+    return (
+        isinstance(value, list)
+        and bool(value)
+        and all(
+            (isinstance(item, str) and item.strip())
+            or (isinstance(item, list) and len(item) == 1 and isinstance(item[0], str))
+            for item in value
+        )
+    )
+
+
 def wrong_type(note: Note, ctx: Context) -> Iterator[Finding]:
     """A front matter value of the wrong type: a date that is not a date, a text key holding
     a list, ``keep_in_touch`` that is not a cadence, ``tags`` that are not text.
@@ -70,6 +83,8 @@ def wrong_type(note: Note, ctx: Context) -> Iterator[Finding]:
         value = fm.get(key)
         if value is None or _is_text(value) or unquoted_wikilink(value) is not None:
             continue
+        if key == "person" and _is_people(value):
+            continue  # SPEC: a list of one or more people, each a person of the note
         line, column = _where(note, key)
         yield Finding(line, column, f'"{key}" should be text, not {_describe(value)}')
     for key in DATE_KEYS:
@@ -220,7 +235,8 @@ def unquoted_wikilink_key(note: Note, ctx: Context) -> Iterator[Finding]:
     """A wikilink written in front matter without quotes, such as ``person: [[Jane Doe]]``.
 
     Why: YAML reads ``[[Jane Doe]]`` as a list inside a list, not a link: Obsidian does not
-    show it as a link and renames do not update it. vault-tools still reads the person.
+    show it as a link and renames do not update it. vault-tools still reads the person,
+    and a ``company: [[Acme Corp]]`` or ``role: [[Data Engineer]]`` as its text.
 
     Example: ``person: [[Jane Doe]]``. Fix: ``person: "[[Jane Doe]]"``.
     """
