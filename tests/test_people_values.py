@@ -225,3 +225,19 @@ def test_a_markdown_link_to_a_web_page_names_the_person_by_its_text() -> None:
 
     assert person_names("[Jane Doe](https://www.linkedin.com/in/janedoe)") == ("Jane Doe",)
     assert person_names("[Jane](<People/Jane Doe.md>)") == ("Jane Doe",)
+
+
+def test_a_block_list_of_unquoted_links_reads_both_and_the_fix_keeps_both(
+    tmp_path: Path,
+) -> None:
+    # Typed by hand in source mode: "- [[Jane Doe]]" is, to YAML, a list inside a list.
+    text = TWO_PEOPLE.replace('"[[Jane Doe]]"', "[[Jane Doe]]").replace(
+        '"[[People/John Roe|John]]"', "[[John Roe]]"
+    )
+    assert findings(text) == [("VT105", 2)]  # not VT102: still a list of people
+    root = make_vault(tmp_path / "v", {"Interviews/2026-11-20 Jane and John.md": text})
+    (row,) = _json(root, "index")["notes"]
+    assert row["person"] == "Jane Doe, John Roe"
+    code, out = _check(root)
+    assert code == 0, out
+    assert 'write person: ["[[Jane Doe]]", "[[John Roe]]"]' in out  # not only Jane

@@ -1016,8 +1016,11 @@ def person_names(value: Any) -> tuple[str, ...]:
         return ()
     names: dict[str, str] = {}
     for item in value:
-        if isinstance(item, list) and len(item) == 1 and isinstance(item[0], str):
-            item = f"[[{item[0]}]]"  # one unquoted [[link]] among a list's items
+        inner = unquoted_wikilink(item)  # "- [[Jane Doe]]" in a block list
+        if inner is None and isinstance(item, list) and len(item) == 1:
+            inner = item[0] if isinstance(item[0], str) else None
+        if inner is not None:
+            item = f"[[{inner}]]"
         if isinstance(item, str) and (name := _person_in_text(item)):
             names.setdefault(person_key(name), name)
     return tuple(names.values())

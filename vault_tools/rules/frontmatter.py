@@ -60,6 +60,7 @@ def _is_people(value: Any) -> bool:
         and bool(value)
         and all(
             (isinstance(item, str) and item.strip())
+            or unquoted_wikilink(item) is not None
             or (isinstance(item, list) and len(item) == 1 and isinstance(item[0], str))
             for item in value
         )
@@ -247,10 +248,31 @@ def unquoted_wikilink_key(note: Note, ctx: Context) -> Iterator[Finding]:
         target = _unquoted_link_in(value)
         if target is not None:
             line, column = _where(note, key)
-            key, target = shorten(key), shorten(target)
-            yield Finding(
-                line, column, f'unquoted wikilink in "{key}": write {key}: "[[{target}]]"'
-            )
+            fix = _quoted_list(value) if unquoted_wikilink(value) is None else None
+            key = shorten(key)
+            fix = fix or f'"[[{shorten(target)}]]"'
+            yield Finding(line, column, f'unquoted wikilink in "{key}": write {key}: {fix}')
+
+
+def _quoted_list(value: Any) -> str | None:
+    """A list holding unquoted links, written back as a flow list of quoted texts, so the
+    fix keeps every item (``person:`` with ``- [[Jane Doe]]`` and ``- [[John Roe]]`` is
+    ``person: ["[[Jane Doe]]", "[[John Roe]]"]``); None when an item is not text or a link."""
+    if not isinstance(value, list) or len(value) < 2:
+        return None
+    parts: list[str] = []
+    for item in value:
+        inner = unquoted_wikilink(item)
+        if inner is None and isinstance(item, list) and len(item) == 1:
+            inner = item[0] if isinstance(item[0], str) else None
+        if inner is not None:
+            text = f"[[{shorten(inner)}]]"
+        elif isinstance(item, str):
+            text = shorten(item)
+        else:
+            return None
+        parts.append('"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"')
+    return "[" + ", ".join(parts) + "]"
 
 
 def _unquoted_link_in(value: Any) -> str | None:
