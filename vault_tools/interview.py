@@ -28,11 +28,13 @@ from vault_tools.note import (
     Section,
     Task,
     content_lines,
+    link_text,
     list_items,
     parse_note,
     person_key,
-    person_name,
+    person_names,
     sections,
+    unquoted_wikilink,
 )
 from vault_tools.templates import builtin_template, template_text
 from vault_tools.vocabulary import FOLLOW_UP_SECTION, GENERATED_BY, normalize_heading
@@ -231,10 +233,17 @@ def status_of(note: Properties) -> str | None:
 
 
 def text_property(value: Any) -> str | None:
-    """A text property as shown: strings trimmed, numbers as written, anything else absent."""
+    """A text property as shown: strings trimmed, numbers as written, a link as its display
+    text (``"[[Acme Corp|Acme]]"`` -> ``Acme``; an unquoted ``[[Acme]]``, which YAML reads as
+    a nested list, too), anything else absent."""
     if isinstance(value, bool) or value is None:
         return None
-    if isinstance(value, str | int | float):
+    inner = unquoted_wikilink(value)
+    if inner is not None:
+        value = f"[[{inner}]]"
+    if isinstance(value, str):
+        return link_text(value).strip() or None
+    if isinstance(value, int | float):
         return str(value).strip() or None
     return None
 
@@ -244,17 +253,31 @@ def text_property(value: Any) -> str | None:
 # its Follow-up tasks (its Facts)
 
 
-def person_of(note: Properties) -> str | None:
-    """The person a note is about (``"[[People/Jane Doe|Jane]]"`` -> ``Jane Doe``)."""
+def people_of(note: Properties) -> tuple[str, ...]:
+    """The people a note is about, in order (``"[[People/Jane Doe|Jane]]"`` -> ``Jane Doe``;
+    ``person: ["[[Jane Doe]]", "[[John Roe]]"]`` -> both): each is a person of the note."""
     if type(note) is Facts:
-        return note.person
-    return person_name(note.get("person"))
+        return note.people
+    return person_names(note.get("person"))
 
 
-def contact_key(note: Properties) -> str:
-    """Groups the notes of one person; a note that names nobody is a group of its own."""
-    person = person_of(note)
-    return person_key(person) if person else f"\0{note.path}"
+def person_of(note: Properties) -> str | None:
+    """The person(s) a note is about as shown for the note: ``Jane Doe``, or the people of
+    a conversation with several joined (``Jane Doe, John Roe``); None when it names nobody."""
+    return ", ".join(people_of(note)) or None
+
+
+def contact_keys(note: Properties) -> tuple[str, ...]:
+    """The groups of one person each that a note belongs to (one per person of the note); a
+    note that names nobody is a group of its own."""
+    people = people_of(note)
+    return tuple(person_key(p) for p in people) if people else (f"\0{note.path}",)
+
+
+def last_contact_of(note: Properties, contacts: Mapping[str, dt.date]) -> dt.date | None:
+    """The latest last contact of the note's people (``contacts`` from ``last_contacts``)."""
+    days = [day for key in contact_keys(note) if (day := contacts.get(key)) is not None]
+    return max(days, default=None)
 
 
 def is_active(note: Properties) -> bool:
@@ -330,13 +353,14 @@ def note_contacts(note: Facts, ctx: Context) -> list[dt.date]:
 
 
 def last_contacts(notes: Iterable[Facts], ctx: Context) -> dict[str, dt.date]:
-    """Each person's last contact (by ``contact_key``), over all their notes together."""
+    """Each person's last contact (by ``contact_keys``), over all their notes together."""
     latest: dict[str, dt.date] = {}
     for note in notes:
+        keys = contact_keys(note)
         for day in note_contacts(note, ctx):
-            key = contact_key(note)
-            if key not in latest or day > latest[key]:
-                latest[key] = day
+            for key in keys:
+                if key not in latest or day > latest[key]:
+                    latest[key] = day
     return latest
 
 
@@ -673,9 +697,14 @@ class Facts:
         return _status(self.values.get("status"))
 
     @cached_property
+    def people(self) -> tuple[str, ...]:
+        """``people_of`` these facts, worked out once."""
+        return person_names(self.values.get("person"))
+
+    @property
     def person(self) -> str | None:
-        """``person_of`` these facts, worked out once."""
-        return person_name(self.values.get("person"))
+        """``person_of`` these facts: the note's people as shown, joined."""
+        return ", ".join(self.people) or None
 
     def day(self, key: str, tz: dt.tzinfo | None) -> dt.date | None:
         """The calendar day the date key ``key`` says in ``tz``, worked out once per zone

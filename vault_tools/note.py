@@ -14,6 +14,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, Any, ClassVar
+from urllib.parse import unquote
 
 from vault_tools.fastyaml import MAX_YAML_NODES as MAX_YAML_NODES
 from vault_tools.fastyaml import read_simple_lines, yaml_int
@@ -993,13 +994,42 @@ def unquoted_wikilink(value: Any) -> str | None:
 
 
 def person_name(value: Any) -> str | None:
-    """The person a ``person`` value names: link target's last segment, or the plain text."""
+    """The person a ``person`` value names: link target's last segment, or the plain text.
+
+    A list of people (``person: ["[[Jane Doe]]", "[[John Roe]]"]``) names its first one;
+    ``person_names`` gives them all."""
+    names = person_names(value)
+    return names[0] if names else None
+
+
+def person_names(value: Any) -> tuple[str, ...]:
+    """Every person a ``person`` value names, in order and each once (SPEC: ``person`` may be
+    a list of one or more people): a text, a wikilink, a Markdown link, an unquoted wikilink
+    (a nested list), or a list of those."""
     inner = unquoted_wikilink(value)
     if inner is not None:
         value = f"[[{inner}]]"
-    if not isinstance(value, str):
-        return None
-    return _person_in_text(value)
+    if isinstance(value, str):
+        name = _person_in_text(value)
+        return (name,) if name else ()
+    if not isinstance(value, list):
+        return ()
+    names: dict[str, str] = {}
+    for item in value:
+        inner = unquoted_wikilink(item)  # "- [[Jane Doe]]" in a block list
+        if inner is None and isinstance(item, list) and len(item) == 1:
+            inner = item[0] if isinstance(item[0], str) else None
+        if inner is not None:
+            item = f"[[{inner}]]"
+        if isinstance(item, str) and (name := _person_in_text(item)):
+            names.setdefault(person_key(name), name)
+    return tuple(names.values())
+
+
+#: ``[text](target)``, the target bare or in ``<...>``, with an optional ``"title"``.
+_MARKDOWN_LINK = re.compile(
+    r"^\[(?P<text>[^\]]*)\]\((?P<target><[^>]*>|[^)\s]*)(?:\s+\"[^\"]*\")?\)$"
+)
 
 
 @lru_cache(maxsize=8192)
@@ -1008,12 +1038,41 @@ def _person_in_text(value: str) -> str | None:
     text = value.strip()
     m = _WIKILINK.match(text)
     if m:
-        target = m["target"].strip().rstrip("/")
-        text = target.rsplit("/", 1)[-1]
-        if text.lower().endswith(".md"):
-            text = text[:-3]
-        text = text.strip() or (m["alias"] or "").strip()
+        text = _last_segment(m["target"]) or (m["alias"] or "").strip()
+    elif md := _MARKDOWN_LINK.match(text):
+        # "[Jane](People/Jane%20Doe.md)" names the person its target names; a web address
+        # names no note, so its text is the name.
+        target = md["target"].strip("<>").strip()
+        name = _last_segment(unquote(target)) if _is_note_path(target) else ""
+        text = name or md["text"].strip()
     return " ".join(text.split()) or None
+
+
+def _is_note_path(target: str) -> bool:
+    return bool(target) and "://" not in target and not target.startswith(("mailto:", "#"))
+
+
+def _last_segment(target: str) -> str:
+    """A link target's note name: its last path segment, without ``.md`` or a ``#heading``."""
+    text = target.split("#", 1)[0].strip().rstrip("/")
+    text = text.rsplit("/", 1)[-1]
+    if text.lower().endswith(".md"):
+        text = text[:-3]
+    return text.strip()
+
+
+def link_text(value: str) -> str:
+    """A text value as shown: a wikilink or Markdown link as its display text (the alias, or
+    the target's note name), anything else as written (SPEC: ``company`` and ``role`` may be
+    links, shown as their display text or target)."""
+    text = value.strip()
+    m = _WIKILINK.match(text)
+    if m:
+        return (m["alias"] or "").strip() or _last_segment(m["target"]) or text
+    if md := _MARKDOWN_LINK.match(text):
+        target = md["target"].strip("<>").strip()
+        return md["text"].strip() or _last_segment(unquote(target)) or text
+    return text
 
 
 def person_key(name: str) -> str:

@@ -30,12 +30,14 @@ from vault_tools.dates import NEVER, add_days, parse_cadence, parse_date
 from vault_tools.interview import (
     Context,
     Facts,
-    contact_key,
+    contact_keys,
     date_of,
     interview_day,
     is_active,
+    last_contact_of,
     last_contacts,
     mentions_thanks,
+    people_of,
     person_of,
     recency,
     status_of,
@@ -215,10 +217,13 @@ def _keep_in_touch(
     pending: set[str],
     contacts: Mapping[str, dt.date],
 ) -> list[FollowUp]:
+    # Per person (SPEC): a note of a conversation with two people is in both their groups.
     people: dict[str, list[Facts]] = {}
+    names: dict[str, dict[str, str]] = {}
     for note in notes:
-        if person_of(note):
-            people.setdefault(contact_key(note), []).append(note)
+        names[note.path] = {person_key(name): name for name in people_of(note)}
+        for key in names[note.path]:
+            people.setdefault(key, []).append(note)
     items: list[FollowUp] = []
     for key, group in people.items():
         last = contacts.get(key)
@@ -237,7 +242,7 @@ def _keep_in_touch(
         )
         if cadence == NEVER:
             continue
-        person = person_of(latest) or ""
+        person = names[latest.path][key]  # the name as the latest note writes it
         due = add_days(last, cadence)
         if due is None:  # a cadence beyond the calendar: never due
             continue
@@ -270,13 +275,12 @@ def all_followups(
     pending: set[str] = set()
     for note in active:
         person = person_of(note) or ""
-        key = contact_key(note)
         items += _thank_you(note, ctx, as_of, person)
         items += _nudge(note, ctx, as_of, person)
         items += _prepare(note, ctx, as_of, person)
-        follow_up = _follow_up(note, ctx, as_of, person, contacts.get(key))
+        follow_up = _follow_up(note, ctx, as_of, person, last_contact_of(note, contacts))
         if follow_up:
-            pending.add(key)
+            pending.update(contact_keys(note))
         items += follow_up
         items += _tasks(note, ctx, as_of, person)
     items += _keep_in_touch(active, ctx, as_of, pending, contacts)

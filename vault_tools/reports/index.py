@@ -14,8 +14,8 @@ from vault_tools.dates import When, parse_when
 from vault_tools.interview import (
     Context,
     Facts,
-    contact_key,
     date_of,
+    last_contact_of,
     last_contacts,
     person_of,
     status_of,
@@ -122,7 +122,7 @@ def index_rows(
             date=parse_when(note.get("date"), ctx.tz),
             requested=date_of(note, "requested", ctx),  # worked out once per note
             thank_you_sent=date_of(note, "thank_you_sent", ctx),
-            last_contact=contacts.get(contact_key(note)),
+            last_contact=last_contact_of(note, contacts),
             next_due=next_due.get(note.path),
         )
         for note in chosen

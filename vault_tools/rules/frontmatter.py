@@ -53,6 +53,20 @@ def _is_text(value: Any) -> bool:
     return isinstance(value, str | int | float) and not isinstance(value, bool)
 
 
+def _is_people(value: Any) -> bool:
+    """A list of people: each item text, or an unquoted ``[[link]]`` (VT105 reports it)."""
+    return (
+        isinstance(value, list)
+        and bool(value)
+        and all(
+            (isinstance(item, str) and item.strip())
+            or unquoted_wikilink(item) is not None
+            or (isinstance(item, list) and len(item) == 1 and isinstance(item[0], str))
+            for item in value
+        )
+    )
+
+
 def wrong_type(note: Note, ctx: Context) -> Iterator[Finding]:
     """A front matter value of the wrong type: a date that is not a date, a text key holding
     a list, ``keep_in_touch`` that is not a cadence, ``tags`` that are not text.
@@ -70,6 +84,8 @@ def wrong_type(note: Note, ctx: Context) -> Iterator[Finding]:
         value = fm.get(key)
         if value is None or _is_text(value) or unquoted_wikilink(value) is not None:
             continue
+        if key == "person" and _is_people(value):
+            continue  # SPEC: a list of one or more people, each a person of the note
         line, column = _where(note, key)
         yield Finding(line, column, f'"{key}" should be text, not {_describe(value)}')
     for key in DATE_KEYS:
@@ -220,7 +236,8 @@ def unquoted_wikilink_key(note: Note, ctx: Context) -> Iterator[Finding]:
     """A wikilink written in front matter without quotes, such as ``person: [[Jane Doe]]``.
 
     Why: YAML reads ``[[Jane Doe]]`` as a list inside a list, not a link: Obsidian does not
-    show it as a link and renames do not update it. vault-tools still reads the person.
+    show it as a link and renames do not update it. vault-tools still reads the person,
+    and a ``company: [[Acme Corp]]`` or ``role: [[Data Engineer]]`` as its text.
 
     Example: ``person: [[Jane Doe]]``. Fix: ``person: "[[Jane Doe]]"``.
     """
@@ -231,10 +248,31 @@ def unquoted_wikilink_key(note: Note, ctx: Context) -> Iterator[Finding]:
         target = _unquoted_link_in(value)
         if target is not None:
             line, column = _where(note, key)
-            key, target = shorten(key), shorten(target)
-            yield Finding(
-                line, column, f'unquoted wikilink in "{key}": write {key}: "[[{target}]]"'
-            )
+            fix = _quoted_list(value) if unquoted_wikilink(value) is None else None
+            key = shorten(key)
+            fix = fix or f'"[[{shorten(target)}]]"'
+            yield Finding(line, column, f'unquoted wikilink in "{key}": write {key}: {fix}')
+
+
+def _quoted_list(value: Any) -> str | None:
+    """A list holding unquoted links, written back as a flow list of quoted texts, so the
+    fix keeps every item (``person:`` with ``- [[Jane Doe]]`` and ``- [[John Roe]]`` is
+    ``person: ["[[Jane Doe]]", "[[John Roe]]"]``); None when an item is not text or a link."""
+    if not isinstance(value, list) or len(value) < 2:
+        return None
+    parts: list[str] = []
+    for item in value:
+        inner = unquoted_wikilink(item)
+        if inner is None and isinstance(item, list) and len(item) == 1:
+            inner = item[0] if isinstance(item[0], str) else None
+        if inner is not None:
+            text = f"[[{shorten(inner)}]]"
+        elif isinstance(item, str):
+            text = shorten(item)
+        else:
+            return None
+        parts.append('"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"')
+    return "[" + ", ".join(parts) + "]"
 
 
 def _unquoted_link_in(value: Any) -> str | None:
