@@ -32,7 +32,8 @@ class Config:
 
     timezone: str | None = None
     folders: tuple[str, ...] = ("Interviews",)
-    type: str = "interview"
+    #: Front matter ``type`` values that mark an interview (any one, ignoring case).
+    type: tuple[str, ...] = ("interview",)
     tag: str = "interview"
     templates: str = "Templates"
     exclude: tuple[str, ...] = ()
@@ -439,7 +440,10 @@ def config_from_mapping(data: Mapping[str, Any], path: Path, rule_codes: Collect
     return Config(
         timezone=timezone,
         folders=folders,
-        type=r.word(interviews, "type", "interviews.type", defaults.type),
+        type=tuple(
+            r.short("interviews.type", t)
+            for t in r.strings(interviews, "type", "interviews.type", defaults.type)
+        ),
         tag=r.word(interviews, "tag", "interviews.tag", defaults.tag),
         templates=r.relative_path(
             interviews, "templates", "interviews.templates", defaults.templates
@@ -498,8 +502,9 @@ def default_config_text() -> str:
         "",
         "[interviews]",
         _setting("folders", d.folders, 'notes under these are interviews; "" is the whole vault'),
-        _setting("type", d.type, "front matter `type` value that marks an interview"),
+        _setting("type", d.type, "front matter `type` values that mark an interview"),
         _setting("tag", d.tag, "front matter tag that marks an interview"),
+        # Commented out: when the config names none, Obsidian's own templates folder is used.
         _setting("templates", d.templates, "skipped by checks; `new` uses Templates/Interview.md"),
         _setting("exclude", d.exclude, 'globs relative to the vault root, e.g. ["Archive/**"]'),
         "",

@@ -33,6 +33,7 @@ from vault_tools.note import (
     person_key,
     person_name,
     sections,
+    unquoted_wikilink,
 )
 from vault_tools.templates import builtin_template, template_text
 from vault_tools.vocabulary import FOLLOW_UP_SECTION, GENERATED_BY, normalize_heading
@@ -197,6 +198,42 @@ def is_generated(note: Note) -> bool:
     return bool(note.get("generated_by") == GENERATED_BY)
 
 
+def _type_texts(value: Any) -> Iterator[str]:
+    """Each text a ``type`` value names: plain text, a link's target (also its last path
+    segment, as Obsidian resolves a link by name), the items of a list of either."""
+    inner = unquoted_wikilink(value)
+    if inner is not None:
+        value = f"[[{inner}]]"
+    if isinstance(value, str):
+        text = value.strip()
+        m = _TYPE_LINK.match(text)
+        if m:
+            target = m["target"].strip().strip("/")
+            if target.lower().endswith(".md"):
+                target = target[:-3]
+            yield target
+            yield target.rsplit("/", 1)[-1]
+        else:
+            yield text
+    elif isinstance(value, list | tuple):
+        for item in value[:1000]:
+            if isinstance(item, str) or unquoted_wikilink(item) is not None:
+                yield from _type_texts(item)
+            elif isinstance(item, list) and len(item) == 1 and isinstance(item[0], str):
+                yield from _type_texts(f"[[{item[0]}]]")  # [[[Interview]]] in a list
+
+
+_TYPE_LINK = re.compile(r"^\[\[(?P<target>[^\]|#^]*)(?:[#^][^\]|]*)?(?:\|[^\]]*)?\]\]$")
+
+
+def has_type(frontmatter: Mapping[str, Any], types: str | Iterable[str]) -> bool:
+    """Front matter ``type`` (text, link or a list of either) is one of ``types``,
+    ignoring case."""
+    wanted = {t.strip().casefold() for t in ((types,) if isinstance(types, str) else types)}
+    wanted.discard("")
+    return any(found.casefold() in wanted for found in _type_texts(frontmatter.get("type")))
+
+
 def is_interview(note: Note, config: Config) -> bool:
     """SPEC's "which notes are interviews": type, tag (front matter only) or folder."""
     if in_interview_folder(note.path, config):
@@ -204,10 +241,7 @@ def is_interview(note: Note, config: Config) -> bool:
     fm = note.frontmatter
     if fm is None:
         return note.maybe_interview
-    kind: Any = fm.get("type")
-    if isinstance(kind, str) and kind.strip().casefold() == config.type.casefold():
-        return True
-    return has_tag(fm, config.tag)
+    return has_type(fm, config.type) or has_tag(fm, config.tag)
 
 
 class Properties(Protocol):
