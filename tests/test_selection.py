@@ -1,8 +1,9 @@
-"""Issue #11 point 1: which notes are interviews.
+"""Issue #11 points 1 and 8: which notes are interviews, and the files that never are.
 
 Point 1: ``type`` as text, a link or a list of either, matched ignoring case against the
 configured types (``[interviews] type`` a string or a list); tags ignoring case and a
-leading ``#``, a nested tag by its first segment.
+leading ``#``, a nested tag by its first segment. Point 8: plugin data files (Excalidraw
+drawings, Kanban boards) are skipped wherever they lie.
 """
 
 from __future__ import annotations
@@ -141,3 +142,76 @@ def test_tags_match_ignoring_case_hash_and_nesting(front: str) -> None:
 )
 def test_other_tags_are_not_the_interview_tag(front: str) -> None:
     assert not _note(front)
+
+
+# --------------------------------------------------------------------------------------------
+# Point 8: plugin data files, and the templates folder from Obsidian's settings
+
+# A board as the Kanban plugin saves it.
+KANBAN = """---
+
+kanban-plugin: basic
+
+---
+
+## To request
+
+- [ ] Ask Jane Doe for a call
+
+## Done
+
+- [x] Thank Omar ✅ 2026-11-20
+
+
+%% kanban:settings
+```
+{"kanban-plugin":"basic"}
+```
+%%
+"""
+
+# A drawing as Excalidraw saves it: a .excalidraw.md file whose front matter says so.
+EXCALIDRAW = """---
+
+excalidraw-plugin: parsed
+tags: [excalidraw]
+
+---
+==⚠  Switch to EXCALIDRAW VIEW in the MORE OPTIONS menu of this document. ⚠==
+
+# Text Elements
+Jane Doe ^abc123
+
+%%
+# Drawing
+```json
+{"type":"excalidraw","version":2,"elements":[]}
+```
+%%
+"""
+
+
+def test_kanban_boards_and_drawings_in_the_interview_folder_are_skipped(tmp_path: Path) -> None:
+    make_vault(
+        tmp_path,
+        {
+            ".obsidian/app.json": "{}",
+            "Interviews/Pipeline.md": KANBAN,
+            "Interviews/Board (Windows).md": "\ufeff" + KANBAN.replace("\n", "\r\n"),
+            "Interviews/Map.excalidraw.md": EXCALIDRAW,
+            "Interviews/Map 2.md": EXCALIDRAW,  # renamed, known by its front matter
+            "Interviews/Whiteboard.Excalidraw.md": "# Excalidraw Data\n",
+        },
+    )
+    code, out = _run(tmp_path, "check")
+    assert code == 0, out
+    assert "VT101" not in out and "0 interview notes checked" in out
+    assert _indexed(tmp_path) == []
+    code, out = _run(tmp_path, "check", str(tmp_path / "Interviews/Pipeline.md"))
+    assert code == 0 and "VT1" not in out, out
+
+
+def test_a_plugin_key_wins_over_a_matching_tag_anywhere() -> None:
+    assert not _note("kanban-plugin: basic\ntags: [interview]\n")
+    assert not _note("excalidraw-plugin: parsed\ntype: interview\n", path="Interviews/x.md")
+    assert not _note("type: interview\n", path="Drawings/Jane.excalidraw.md")

@@ -20,7 +20,7 @@ from typing import Any, Protocol, TypeVar
 
 from vault_tools.config import Config
 from vault_tools.dates import add_days, parse_date
-from vault_tools.files import is_under
+from vault_tools.files import is_drawing, is_under
 from vault_tools.note import (
     MAX_YAML_DEPTH,
     MAX_YAML_NODES,
@@ -198,6 +198,18 @@ def is_generated(note: Note) -> bool:
     return bool(note.get("generated_by") == GENERATED_BY)
 
 
+#: Front matter keys that mark a plugin's data file (a drawing, a board), never a note.
+PLUGIN_KEYS = ("excalidraw-plugin", "kanban-plugin")
+
+
+def is_plugin_file(note: Note) -> bool:
+    """An Excalidraw drawing or a Kanban board: skipped wherever it lies (SPEC)."""
+    if is_drawing(note.path.rsplit("/", 1)[-1]):
+        return True
+    fm = note.frontmatter
+    return fm is not None and any(key in fm for key in PLUGIN_KEYS)
+
+
 def _type_texts(value: Any) -> Iterator[str]:
     """Each text a ``type`` value names: plain text, a link's target (also its last path
     segment, as Obsidian resolves a link by name), the items of a list of either."""
@@ -235,7 +247,10 @@ def has_type(frontmatter: Mapping[str, Any], types: str | Iterable[str]) -> bool
 
 
 def is_interview(note: Note, config: Config) -> bool:
-    """SPEC's "which notes are interviews": type, tag (front matter only) or folder."""
+    """SPEC's "which notes are interviews": type, tag (front matter only) or folder; never
+    a plugin's data file."""
+    if is_plugin_file(note):
+        return False
     if in_interview_folder(note.path, config):
         return not is_generated(note)
     fm = note.frontmatter
