@@ -3,12 +3,14 @@
 Point 1: ``type`` as text, a link or a list of either, matched ignoring case against the
 configured types (``[interviews] type`` a string or a list); tags ignoring case and a
 leading ``#``, a nested tag by its first segment. Point 8: plugin data files (Excalidraw
-drawings, Kanban boards) are skipped wherever they lie.
+drawings, Kanban boards) are skipped wherever they lie, and the templates folder comes
+from Obsidian's or Templater's settings when the config names none.
 """
 
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -17,7 +19,7 @@ from conftest import AS_OF, make_vault
 
 from vault_tools.app import read_config as load_config
 from vault_tools.cli import cli
-from vault_tools.config import Config
+from vault_tools.config import MAX_SETTINGS_BYTES, Config
 from vault_tools.interview import is_interview
 from vault_tools.note import parse_note
 
@@ -215,3 +217,116 @@ def test_a_plugin_key_wins_over_a_matching_tag_anywhere() -> None:
     assert not _note("kanban-plugin: basic\ntags: [interview]\n")
     assert not _note("excalidraw-plugin: parsed\ntype: interview\n", path="Interviews/x.md")
     assert not _note("type: interview\n", path="Drawings/Jane.excalidraw.md")
+
+
+TEMPLATE = """---
+type: interview
+person: "<% tp.file.title %>"
+status: planned
+---
+# Informational interview with <% tp.file.title %>
+
+## Objectives
+"""
+
+
+def _vault_with_templates_in(root: Path, settings: dict[str, str]) -> Path:
+    return make_vault(
+        root,
+        {
+            "Meta/Templates/Interview.md": TEMPLATE,
+            "Interviews/2026-11-20 Jane Doe.md": f"---\ntype: interview\nperson: Jane\n"
+            f"company: Acme\nrole: Engineer\nstatus: planned\n---\n{BODY}",
+            **settings,
+        },
+    )
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [
+        {".obsidian/templates.json": '{"folder": "Meta/Templates"}'},
+        {".obsidian/templates.json": '{"folder": "/Meta/Templates/"}'},
+        {
+            ".obsidian/plugins/templater-obsidian/data.json": json.dumps(
+                {
+                    "command_timeout": 5,
+                    "templates_folder": "Meta/Templates",
+                    "trigger_on_file_creation": True,
+                }
+            )
+        },
+        {  # core Templates unset (Obsidian writes an empty folder): Templater's is used
+            ".obsidian/templates.json": '{"folder": ""}',
+            ".obsidian/plugins/templater-obsidian/data.json": json.dumps(
+                {"templates_folder": "Meta/Templates"}
+            ),
+        },
+    ],
+)
+def test_the_templates_folder_comes_from_obsidian_or_templater(
+    tmp_path: Path, settings: dict[str, str]
+) -> None:
+    root = _vault_with_templates_in(tmp_path, settings)
+    assert load_config(root).templates == "Meta/Templates"
+    code, out = _run(root, "check")
+    assert code == 0, out  # the template, with its placeholders, is not linted as a note
+    assert "Meta/Templates" not in out and "1 interview note" in out
+
+
+def test_obsidians_folder_wins_over_templaters_and_the_config_over_both(tmp_path: Path) -> None:
+    root = make_vault(
+        tmp_path,
+        {
+            ".obsidian/templates.json": '{"folder": "Obsidian templates"}',
+            ".obsidian/plugins/templater-obsidian/data.json": '{"templates_folder": "Tp"}',
+        },
+    )
+    assert load_config(root).templates == "Obsidian templates"
+    (root / ".vault-tools.toml").write_text('[interviews]\ntemplates = "Mine"\n')
+    assert load_config(root).templates == "Mine"
+    (root / ".vault-tools.toml").write_text('timezone = "Europe/Berlin"\n')
+    assert load_config(root).templates == "Obsidian templates"
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"not json at all {",
+        b'["Meta/Templates"]',
+        b'{"folder": 42}',
+        b'{"folder": "../outside"}',
+        b'{"folder": "Meta/../../etc"}',
+        b'{"folder": "C:/Users/me/Templates"}',
+        b'{"folder": "a\\u0000b"}',
+        b'{"folder": "' + b"x" * 300 + b'"}',
+        b"\xff\xfe\x00garbage",
+        b"[" * 100_000 + b"]" * 100_000,  # deeper than json.loads can go
+        b'{"folder": "Meta/Templates", "pad": "' + b" " * MAX_SETTINGS_BYTES + b'"}',
+    ],
+)
+def test_bad_obsidian_settings_are_ignored(tmp_path: Path, content: bytes) -> None:
+    root = make_vault(tmp_path, {".obsidian/templates.json": content})
+    assert load_config(root).templates == "Templates"
+    code, out = _run(root, "check")
+    assert code == 0, out
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX-only")
+def test_settings_that_are_a_pipe_or_a_folder_do_not_hang_or_fail(tmp_path: Path) -> None:
+    (tmp_path / ".obsidian/plugins/templater-obsidian/data.json").mkdir(parents=True)
+    os.mkfifo(tmp_path / ".obsidian/templates.json")  # nobody ever writes to it
+    assert load_config(tmp_path).templates == "Templates"
+
+
+def test_a_changed_templates_json_is_seen_through_the_cache(tmp_path: Path) -> None:
+    root = _vault_with_templates_in(tmp_path, {".obsidian/templates.json": '{"folder": "Other"}'})
+    first = _run(root, "check", "--format", "json")  # fills the cache
+    assert first[0] == 1 and "Meta/Templates/Interview.md" in first[1]
+    assert "Meta/Templates/Interview.md" in _indexed(root)
+    (root / ".obsidian/templates.json").write_text('{"folder": "Meta/Templates"}')
+    cached = _run(root, "check", "--format", "json")
+    uncached = _run(root, "check", "--format", "json", "--no-cache")
+    assert cached == uncached
+    assert cached[0] == 0 and "Meta/Templates" not in cached[1]
+    assert _indexed(root) == _indexed(root, "--no-cache") == ["Interviews/2026-11-20 Jane Doe.md"]
