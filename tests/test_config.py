@@ -53,7 +53,7 @@ digests = "Reviews"
     )
     assert config.timezone == "Europe/Berlin"
     assert config.folders == ("Calls", "")
-    assert (config.type, config.tag, config.templates) == ("informational", "ii", "_templates")
+    assert (config.type, config.tag, config.templates) == (("informational",), "ii", "_templates")
     assert config.exclude == ("Archive/**",)
     assert config.sections["planned"] == ("Objectives", "Research")
     assert config.sections["done"][-1] == "Follow-up"

@@ -281,7 +281,7 @@ def test_brackets_in_strings_and_comments_do_not_nest(tmp_path: Path) -> None:
         f'exclude = ["""{"[" * 100}""", "{"]" * 200}"]\n'
     )
     config = read_config(vault_with(tmp_path, text))
-    assert config.type == "[" * 100 + '"' + "{" * 100
+    assert config.type == ("[" * 100 + '"' + "{" * 100,)
     assert config.tag == "[" * 100 + "\n" + "{" * 100
     assert config.exclude == ("[" * 100, "]" * 200)
 

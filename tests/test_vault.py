@@ -97,7 +97,7 @@ def test_daily_note_mentioning_the_tag_in_text_is_not_an_interview() -> None:
 
 def test_whole_vault_folder_and_custom_type_and_tag() -> None:
     assert is_interview(note("# x\n", "Anywhere/x.md"), Config(folders=("",)))
-    custom = Config(type="informational", tag="ii", folders=())
+    custom = Config(type=("informational",), tag="ii", folders=())
     assert is_interview(note("---\ntype: Informational\n---\n", "x.md"), custom)
     assert is_interview(note("---\ntags: [ii]\n---\n", "x.md"), custom)
     assert not is_interview(note("---\ntype: interview\n---\n", "x.md"), custom)

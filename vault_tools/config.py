@@ -32,7 +32,8 @@ class Config:
 
     timezone: str | None = None
     folders: tuple[str, ...] = ("Interviews",)
-    type: str = "interview"
+    #: Front matter ``type`` values that mark an interview (any one, ignoring case).
+    type: tuple[str, ...] = ("interview",)
     tag: str = "interview"
     templates: str = "Templates"
     exclude: tuple[str, ...] = ()
@@ -223,6 +224,61 @@ class _Reader:
         return value
 
 
+#: Where Obsidian's core Templates plugin and Templater name their templates folder, and
+#: the key of each: read when the config names none (SPEC).
+TEMPLATES_SETTINGS = (
+    (".obsidian/templates.json", "folder"),
+    (".obsidian/plugins/templater-obsidian/data.json", "templates_folder"),
+)
+#: The most bytes of a plugin's settings file read: Templater's is a few kilobytes.
+MAX_SETTINGS_BYTES = 1 << 20
+
+
+def _settings_file(vault_root: Path, rel: str) -> Mapping[str, Any] | None:
+    """A plugin's JSON settings, read as data: ``None`` when missing, not a regular file,
+    too large, not JSON or not an object (a vault can come from a stranger)."""
+    import json
+    import os
+    import stat
+
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        fd = os.open(vault_root / rel, flags)
+        with os.fdopen(fd, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                return None
+            raw = handle.read(MAX_SETTINGS_BYTES + 1)
+    except (OSError, ValueError):
+        return None
+    if len(raw) > MAX_SETTINGS_BYTES:
+        return None
+    try:
+        data = json.loads(raw.decode("utf-8-sig"))
+    except (ValueError, RecursionError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def obsidian_templates_folder(vault_root: Path) -> str | None:
+    """The templates folder Obsidian's Templates plugin names, else Templater's; ``None``
+    when neither names a usable folder inside the vault."""
+    for rel, key in TEMPLATES_SETTINGS:
+        data = _settings_file(vault_root, rel)
+        value = data.get(key) if data is not None else None
+        if not isinstance(value, str):
+            continue
+        folder = value.strip().replace("\\", "/").strip("/")
+        parts = folder.split("/")
+        if (
+            folder
+            and _path_problem(folder) is None
+            and not any(part in ("", ".", "..") for part in parts)
+            and not (len(folder) > 1 and folder[1] == ":")
+        ):
+            return folder
+    return None
+
+
 def _path_problem(value: str) -> str | None:
     """What no file system allows in ``value``, said with the value cut short; else None."""
     if "\0" in value:
@@ -285,7 +341,8 @@ def load_config(vault_root: Path, rule_codes: Collection[str]) -> Config:
     try:
         raw = read_note_bytes(vault_root, CONFIG_NAME)
     except FileNotFoundError:
-        return Config()
+        found = obsidian_templates_folder(vault_root)
+        return Config(templates=found) if found else Config()
     except OSError as exc:
         raise VaultToolsError(f"{path}: cannot read the config: {exc.strerror or exc}") from None
     try:
@@ -439,10 +496,15 @@ def config_from_mapping(data: Mapping[str, Any], path: Path, rule_codes: Collect
     return Config(
         timezone=timezone,
         folders=folders,
-        type=r.word(interviews, "type", "interviews.type", defaults.type),
+        type=tuple(
+            r.short("interviews.type", t)
+            for t in r.strings(interviews, "type", "interviews.type", defaults.type)
+        ),
         tag=r.word(interviews, "tag", "interviews.tag", defaults.tag),
-        templates=r.relative_path(
-            interviews, "templates", "interviews.templates", defaults.templates
+        templates=(
+            r.relative_path(interviews, "templates", "interviews.templates", defaults.templates)
+            if "templates" in interviews
+            else obsidian_templates_folder(path.parent) or defaults.templates
         ),
         exclude=exclude,
         sections=sections,
@@ -498,9 +560,10 @@ def default_config_text() -> str:
         "",
         "[interviews]",
         _setting("folders", d.folders, 'notes under these are interviews; "" is the whole vault'),
-        _setting("type", d.type, "front matter `type` value that marks an interview"),
+        _setting("type", d.type, "front matter `type` values that mark an interview"),
         _setting("tag", d.tag, "front matter tag that marks an interview"),
-        _setting("templates", d.templates, "skipped by checks; `new` uses Templates/Interview.md"),
+        # Commented out: when the config names none, Obsidian's own templates folder is used.
+        f"{'# templates = ' + _toml(d.templates):<35} # default: Obsidian's, else Templater's",
         _setting("exclude", d.exclude, 'globs relative to the vault root, e.g. ["Archive/**"]'),
         "",
         "[sections]                          # required (non-empty) sections per status",

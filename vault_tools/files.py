@@ -620,3 +620,9 @@ def create_new(root: Path, rel: str, text: str) -> Path:
             with contextlib.suppress(OSError):
                 folder.unlink(temp)
     return root.joinpath(*parts)
+
+
+def is_drawing(name: str) -> bool:
+    """An Excalidraw drawing (``Sketch.excalidraw.md``): a plugin's data file, skipped
+    wherever it lies; Kanban boards are known by their front matter (``is_interview``)."""
+    return name[-14:].lower() == ".excalidraw.md"

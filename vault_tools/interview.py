@@ -20,7 +20,7 @@ from typing import Any, Protocol, TypeVar
 
 from vault_tools.config import Config
 from vault_tools.dates import add_days, parse_date
-from vault_tools.files import is_under
+from vault_tools.files import is_drawing, is_under
 from vault_tools.note import (
     MAX_YAML_DEPTH,
     MAX_YAML_NODES,
@@ -199,17 +199,65 @@ def is_generated(note: Note) -> bool:
     return bool(note.get("generated_by") == GENERATED_BY)
 
 
+#: Front matter keys that mark a plugin's data file (a drawing, a board), never a note.
+PLUGIN_KEYS = ("excalidraw-plugin", "kanban-plugin")
+
+
+def is_plugin_file(note: Note) -> bool:
+    """An Excalidraw drawing or a Kanban board: skipped wherever it lies (SPEC)."""
+    if is_drawing(note.path.rsplit("/", 1)[-1]):
+        return True
+    fm = note.frontmatter
+    return fm is not None and any(key in fm for key in PLUGIN_KEYS)
+
+
+def _type_texts(value: Any) -> Iterator[str]:
+    """Each text a ``type`` value names: plain text, a link's target (also its last path
+    segment, as Obsidian resolves a link by name), the items of a list of either."""
+    inner = unquoted_wikilink(value)
+    if inner is not None:
+        value = f"[[{inner}]]"
+    if isinstance(value, str):
+        text = value.strip()
+        m = _TYPE_LINK.match(text)
+        if m:
+            target = m["target"].strip().strip("/")
+            if target.lower().endswith(".md"):
+                target = target[:-3]
+            yield target
+            yield target.rsplit("/", 1)[-1]
+        else:
+            yield text
+    elif isinstance(value, list | tuple):
+        for item in value[:1000]:
+            if isinstance(item, str) or unquoted_wikilink(item) is not None:
+                yield from _type_texts(item)
+            elif isinstance(item, list) and len(item) == 1 and isinstance(item[0], str):
+                yield from _type_texts(f"[[{item[0]}]]")  # [[[Interview]]] in a list
+
+
+_TYPE_LINK = re.compile(r"^\[\[(?P<target>[^\]|#^]*)(?:[#^][^\]|]*)?(?:\|[^\]]*)?\]\]$")
+
+
+def has_type(frontmatter: Mapping[str, Any], types: str | Iterable[str]) -> bool:
+    """Front matter ``type`` (text, link or a list of either) is one of ``types``,
+    ignoring case."""
+    wanted = {t.strip().casefold() for t in ((types,) if isinstance(types, str) else types)}
+    wanted.discard("")
+    return any(found.casefold() in wanted for found in _type_texts(frontmatter.get("type")))
+
+
 def is_interview(note: Note, config: Config) -> bool:
-    """SPEC's "which notes are interviews": type, tag (front matter only) or folder."""
+    """SPEC's "which notes are interviews": type, tag (front matter only) or folder; never
+    a plugin's data file."""
+    if is_plugin_file(note):
+        return False
     if in_interview_folder(note.path, config):
         return not is_generated(note)
     fm = note.frontmatter
     if fm is None:
         return note.maybe_interview
-    kind: Any = fm.get("type")
-    if isinstance(kind, str) and kind.strip().casefold() == config.type.casefold():
-        return True
-    return has_tag(fm, config.tag)
+    return has_type(fm, config.type) or has_tag(fm, config.tag)
 
 
 class Properties(Protocol):

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from vault_tools.config import CONFIG_NAME, Config
 from vault_tools.errors import VaultToolsError
-from vault_tools.files import is_under, read_note_version
+from vault_tools.files import is_drawing, is_under, read_note_version
 from vault_tools.note import Note, parse_note
 
 ENV_VAR = "VAULT_TOOLS_VAULT"
@@ -271,13 +271,16 @@ def output_paths(config: Config) -> tuple[str, ...]:
 
 
 def is_skipped(path: str, config: Config) -> bool:
-    """Dot-folders, the templates folder, the tool's outputs and ``exclude`` globs."""
+    """Dot-folders, the templates folder, the tool's outputs, Excalidraw drawings and
+    ``exclude`` globs."""
     parts = path.split("/")
     if any(part.startswith(".") for part in parts[:-1]):
         return True
     if config.templates and is_under(path, config.templates):
         return True
     if path in output_paths(config):
+        return True
+    if is_drawing(path.rsplit("/", 1)[-1]):
         return True
     return any(rx.match(path) for rx in _compiled(tuple(config.exclude)))
 
@@ -312,6 +315,7 @@ def list_notes(root: Path, config: Config, under: str = "") -> Listing:
                                 stack.append(rel)
                         elif (
                             name[-3:].lower() == ".md"
+                            and not is_drawing(name)
                             and rel not in outputs
                             and not (excludes and any(rx.match(rel) for rx in excludes))
                             and _is_note_file(root, entry)

@@ -104,7 +104,11 @@ def _digest(*parts: object) -> str:
 
 def selection_key(config: Config) -> str:
     """Fingerprint of what decides which notes are interviews."""
-    return "s:" + _digest(code_fingerprint(), config.folders, config.type, config.tag)
+    # The templates folder too: it comes from Obsidian's settings when the config names
+    # none, so a changed ``.obsidian/templates.json`` makes a new key.
+    return "s:" + _digest(
+        code_fingerprint(), config.folders, config.type, config.tag, config.templates
+    )
 
 
 def facts_key_of(ctx: Context) -> str:
