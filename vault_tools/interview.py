@@ -678,8 +678,9 @@ FACT_KEYS: tuple[str, ...] = (
     "keep_in_touch",
 )
 #: Bump when the shape or the meaning of ``Facts`` (or of their data) changes.
-#: 2: reflections by labels and items; 3: keys by canonical spelling, placeholders absent.
-FACTS_VERSION = 3
+#: 2: reflections by labels and items; 3: keys by canonical spelling, placeholders absent;
+#: 4: tasks as Obsidian Tasks reads them (scheduled stands for due; titles without fields).
+FACTS_VERSION = 4
 
 _FACT_KEY_SET = frozenset(FACT_KEYS)
 #: Values a note's facts may hold, counted over all their front matter values (nested ones

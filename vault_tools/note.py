@@ -509,11 +509,25 @@ _TASK = re.compile(
     r"^[ \t]*(?:>[ \t]?)*[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+\[(?P<status>[^\]])\][ \t]+(?P<text>.*)$"
 )
 _TASKS_DUE = re.compile(r"[📅📆🗓]\uFE0F?\s*(\d{4}-\d{2}-\d{2})")
+_TASKS_SCHEDULED = re.compile(r"⏳\uFE0F?\s*(\d{4}-\d{2}-\d{2})")
 _TASKS_DONE = re.compile(r"✅\uFE0F?\s*(\d{4}-\d{2}-\d{2})")
-_DATAVIEW_FIELD = re.compile(r"[\[(](?P<key>[\w -]+?)::\s*(?P<value>[^\])]*)[\])]")
+_DATAVIEW_FIELD = re.compile(r"[\[(](?P<key>[\w -]+?)::\s*(?P<value>[^\[\]()]*)[\])]")
+# Obsidian Tasks' fields: dates (due, scheduled, start, created, done, cancelled),
+# priorities, recurrence (up to the next field), ids, dependencies and on-completion; the
+# spaces left between words are squeezed afterwards. A recurrence rule is free text, so it
+# ends where another field or the block id begins. No pattern starts with a run of spaces:
+# a line of a million characters takes linear time.
+_TASKS_FIELD_START = "📅📆🗓✅⏳🛫➕❌⏫🔼🔽🔺⏬🔁🆔⛔🏁"
 _TASKS_SIGNIFIERS = re.compile(
-    r"\s*(?:[📅📆🗓✅⏳🛫➕❌]\uFE0F?\s*\d{4}-\d{2}-\d{2}|[⏫🔼🔽🔺⏬]\uFE0F?|🔁\uFE0F?[^📅📆🗓✅⏳🛫➕❌]*)"
+    r"(?:[📅📆🗓✅⏳🛫➕❌]\uFE0F?\s*\d{4}-\d{2}-\d{2}"
+    r"|[⏫🔼🔽🔺⏬]\uFE0F?"
+    rf"|🔁\uFE0F?(?:(?!\s\^[A-Za-z0-9-]+\s*$)[^{_TASKS_FIELD_START}])*"
+    r"|🆔\uFE0F?\s*[\w-]+"
+    r"|⛔\uFE0F?\s*[\w-]+(?:\s*,\s*[\w-]+)*"
+    r"|🏁\uFE0F?\s*\w+)"
 )
+# Obsidian's block id: ``^`` and letters, digits or dashes, last on the line.
+_BLOCK_ID = re.compile(r"(?:^|\s)\^[A-Za-z0-9-]+\s*$")
 
 
 def _markdown_parser() -> Any:
@@ -667,15 +681,23 @@ def _tasks(lines: tuple[str, ...], body_start: int, code: frozenset[int]) -> tup
             continue
         text = m["text"]
         due = _first(_TASKS_DUE, text)
+        scheduled = _first(_TASKS_SCHEDULED, text)
         completed = _first(_TASKS_DONE, text)
         for field_match in _DATAVIEW_FIELD.finditer(text):
             key = field_match["key"].strip().lower()
             value = field_match["value"].strip()
             if key == "due" and due is None:
                 due = value
+            elif key == "scheduled" and scheduled is None:
+                scheduled = value
             elif key == "completion" and completed is None:
                 completed = value
-        description = _DATAVIEW_FIELD.sub("", _TASKS_SIGNIFIERS.sub("", text))
+        # As Obsidian Tasks reads it: a task with no due date is due on its scheduled day.
+        if due is None:
+            due = scheduled
+        description = _BLOCK_ID.sub("", text)
+        description = _DATAVIEW_FIELD.sub("", _TASKS_SIGNIFIERS.sub("", description))
+        description = _BLOCK_ID.sub("", description)
         found.append(Task(number, m["status"], " ".join(description.split()), due, completed))
     return tuple(found)
 
