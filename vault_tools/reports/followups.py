@@ -6,7 +6,8 @@ Pure: no printing, no click, no files. SPEC's "followups" section, kind by kind:
 * ``thank-you``: a done interview with a date, no ``thank_you_sent`` and no done Follow-up
   task mentioning "thank"; due on the interview day plus the thank-you window rounded up to
   whole days (24 h: the next day, even for an interview at 23:30).
-* ``nudge``: ``status: requested`` with ``requested`` set; due ``requested`` + nudge days.
+* ``nudge``: ``status: requested`` with ``requested`` set; due the latest of ``requested``,
+  ``nudged`` (a date or a list of dates) and ``last_contact``, plus nudge days.
 * ``prepare``: ``status: scheduled`` with Research or Questions missing or empty; due on
   the interview day.
 * ``follow-up``: ``follow_up`` later than the person's last contact; due on ``follow_up``.
@@ -36,6 +37,7 @@ from vault_tools.interview import (
     is_active,
     last_contacts,
     mentions_thanks,
+    nudged_days,
     person_of,
     recency,
     status_of,
@@ -157,10 +159,19 @@ def _nudge(note: Facts, ctx: Context, as_of: dt.date, person: str) -> list[Follo
     requested = date_of(note, "requested", ctx)
     if status_of(note) != "requested" or requested is None:
         return []
-    due = add_days(requested, ctx.config.nudge_days)
+    # The nudge counts from the latest contact about the request: a nudge sent (``nudged``)
+    # or any contact recorded (``last_contact``) starts the wait again.
+    latest = max([requested, *nudged_days(note, ctx)])
+    contact = date_of(note, "last_contact", ctx)
+    if contact is not None and contact > latest:
+        latest = contact
+    due = add_days(latest, ctx.config.nudge_days)
     if due is None:
         return []
-    title = f"Nudge{' ' + person if person else ''}: no reply since {requested}"
+    since = f"no reply since {requested}"
+    if latest != requested:
+        since += f" (last contact {latest})"
+    title = f"Nudge{' ' + person if person else ''}: {since}"
     return [_item("nudge", note, person, due, title, as_of, note.key_line("requested"))]
 
 

@@ -1,0 +1,114 @@
+"""Issue #11 point 13: follow-ups that match the practice.
+
+VT301 only before the interview; ``nudged`` dates, and the nudge counting from the latest
+contact about the request. The notes are written as a user writes them: from the
+Templater template, with Tasks plugin dates, CRLF and a BOM where Windows editors save so.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+from conftest import AS_OF, codes, make_vault
+
+from vault_tools.cli import cli
+
+QUESTIONS = """
+## Objectives
+- Learn how Jane's team hires analysts.
+
+## Research
+- Staff data engineer at Acme since 2021.
+
+## Questions
+- Do you like working at Acme?
+- How did you move from analytics into engineering?
+"""
+
+DONE_REST = """
+## Notes
+- Started with one dbt project.
+
+## Takeaways
+- Start from the consumer.
+
+## Reflection
+### What went well
+- Listened more than I talked.
+### What to improve
+- Ask about hiring sooner.
+
+## Follow-up
+- [x] Send a thank-you note ✅ 2026-11-21
+"""
+
+
+def _note(front: str, body: str) -> str:
+    return f"---\n{front.strip()}\n---\n# Informational interview with Jane Doe\n{body}"
+
+
+def _followups(root: Path, *args: str) -> list[dict]:  # type: ignore[type-arg]
+    command = ["followups", "--all", "--format", "json", "--vault", str(root)]
+    command += ["--as-of", AS_OF.isoformat(), *args]
+    result = CliRunner().invoke(cli, command, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    items: list[dict] = json.loads(result.stdout)["items"]  # type: ignore[type-arg]
+    return items
+
+
+# (a) VT301 only while the questions are still to be asked ----------------------------------
+
+
+def test_vt301_reports_a_closed_question_before_the_interview() -> None:
+    for status in ("planned", "requested", "scheduled"):
+        front = f"person: Jane Doe\ncompany: Acme\nrole: Engineer\nstatus: {status}\n"
+        front += "date: 2026-12-03\n" if status == "scheduled" else ""
+        assert "VT301" in codes(_note(front, QUESTIONS)), status
+
+
+def test_vt301_is_quiet_once_the_interview_is_done() -> None:
+    front = "person: Jane Doe\ncompany: Acme\nrole: Engineer\nstatus: done\ndate: 2026-11-20\n"
+    text = _note(front, QUESTIONS + DONE_REST).replace("\n", "\r\n")
+    assert "VT301" not in codes("\ufeff" + text)
+    assert "VT301" not in codes(_note(front.replace("done", "cancelled"), QUESTIONS))
+
+
+# (b) nudged dates ---------------------------------------------------------------------------
+
+
+def _requested(tmp_path: Path, extra: str) -> list[dict]:  # type: ignore[type-arg]
+    front = 'person: "[[Jane Doe]]"\ncompany: Acme\nrole: Engineer\nstatus: requested\n'
+    front += "requested: 2026-11-10\n" + extra
+    root = make_vault(tmp_path / "vault", {"Interviews/Jane Doe.md": _note(front, QUESTIONS)})
+    return [item for item in _followups(root) if item["kind"] == "nudge"]
+
+
+def test_a_request_never_nudged_is_due_a_week_after_it_was_sent(tmp_path: Path) -> None:
+    [nudge] = _requested(tmp_path, "")
+    assert (nudge["due"], nudge["overdue_days"]) == ("2026-11-17", 10)
+
+
+def test_a_recorded_nudge_starts_the_wait_again(tmp_path: Path) -> None:
+    [nudge] = _requested(tmp_path, "nudged: 2026-11-24\n")
+    assert (nudge["due"], nudge["overdue_days"]) == ("2026-12-01", -4)
+
+
+def test_the_latest_of_several_nudges_counts(tmp_path: Path) -> None:
+    [nudge] = _requested(tmp_path, "nudged:\n  - 2026-11-17\n  - 2026-11-25\n")
+    assert nudge["due"] == "2026-12-02"
+    assert "2026-11-25" in nudge["title"]
+
+
+def test_a_later_last_contact_counts_for_the_nudge_too(tmp_path: Path) -> None:
+    [nudge] = _requested(tmp_path, "Nudged: 2026-11-17\nlast-contact: 2026-11-26\n")
+    assert nudge["due"] == "2026-12-03"
+
+
+def test_a_nudge_is_a_contact_for_keep_in_touch(tmp_path: Path) -> None:
+    front = "person: Jane Doe\ncompany: Acme\nrole: Engineer\nstatus: requested\n"
+    front += "requested: 2026-08-01\nnudged: 2026-08-20\n"
+    root = make_vault(tmp_path / "vault", {"Interviews/Jane Doe.md": _note(front, QUESTIONS)})
+    [keep] = [item for item in _followups(root) if item["kind"] == "keep-in-touch"]
+    assert keep["due"] == "2026-11-18"
