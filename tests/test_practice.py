@@ -112,3 +112,58 @@ def test_a_nudge_is_a_contact_for_keep_in_touch(tmp_path: Path) -> None:
     root = make_vault(tmp_path / "vault", {"Interviews/Jane Doe.md": _note(front, QUESTIONS)})
     [keep] = [item for item in _followups(root) if item["kind"] == "keep-in-touch"]
     assert keep["due"] == "2026-11-18"
+
+
+# (c) prepare the day before; (d) update once the day has passed -----------------------------
+
+UNPREPARED = """
+## Objectives
+- Learn how Jane's team hires analysts.
+
+## Research
+
+## Questions
+- <% tp.file.cursor() %>
+"""
+
+
+def _scheduled(tmp_path: Path, date: str, config: str = "") -> list[dict]:  # type: ignore[type-arg]
+    front = "person: Jane Doe\ncompany: Acme\nrole: Engineer\nstatus: scheduled\n"
+    front += f"date: {date}\n"
+    files = {"Interviews/Jane Doe.md": _note(front, UNPREPARED).replace("\n", "\r\n")}
+    if config:
+        files[".vault-tools.toml"] = config
+    root = make_vault(tmp_path / "vault", files)
+    return [item for item in _followups(root) if item["kind"] in ("prepare", "update")]
+
+
+def test_prepare_is_due_the_day_before_the_interview(tmp_path: Path) -> None:
+    [prepare] = _scheduled(tmp_path, "2026-12-03T15:00")
+    assert (prepare["kind"], prepare["due"], prepare["overdue_days"]) == (
+        "prepare",
+        "2026-12-02",
+        -5,
+    )
+
+
+def test_prepare_days_sets_how_long_before(tmp_path: Path) -> None:
+    [prepare] = _scheduled(tmp_path, "2026-12-03", "[followups]\nprepare_days = 3\n")
+    assert prepare["due"] == "2026-11-30"
+
+
+def test_an_interview_today_still_asks_to_prepare(tmp_path: Path) -> None:
+    [prepare] = _scheduled(tmp_path, "2026-11-27T16:30")
+    assert (prepare["kind"], prepare["overdue_days"]) == ("prepare", 1)
+
+
+def test_a_scheduled_interview_in_the_past_asks_for_an_update(tmp_path: Path) -> None:
+    [update] = _scheduled(tmp_path, "2026-11-24T10:00")
+    assert (update["kind"], update["due"], update["overdue_days"]) == ("update", "2026-11-25", 2)
+    assert "mark it done" in update["title"] and "Jane Doe" in update["title"]
+
+
+def test_a_bad_prepare_days_is_a_config_error(tmp_path: Path) -> None:
+    root = make_vault(tmp_path / "vault", {".vault-tools.toml": "[followups]\nprepare_days = -1\n"})
+    result = CliRunner().invoke(cli, ["followups", "--vault", str(root)])
+    assert result.exit_code == 2
+    assert "prepare_days" in result.output

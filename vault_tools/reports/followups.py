@@ -8,8 +8,11 @@ Pure: no printing, no click, no files. SPEC's "followups" section, kind by kind:
   whole days (24 h: the next day, even for an interview at 23:30).
 * ``nudge``: ``status: requested`` with ``requested`` set; due the latest of ``requested``,
   ``nudged`` (a date or a list of dates) and ``last_contact``, plus nudge days.
-* ``prepare``: ``status: scheduled`` with Research or Questions missing or empty; due on
-  the interview day.
+* ``prepare``: ``status: scheduled`` with Research or Questions missing or empty; due
+  ``prepare_days`` (default 1) before the interview day, while that day is still ahead
+  or today.
+* ``update``: ``status: scheduled`` and the interview day has passed; due the day after
+  it: the user should mark it done (and write the notes), or reschedule or cancel it.
 * ``follow-up``: ``follow_up`` later than the person's last contact; due on ``follow_up``.
 * ``task``: each open task in the Follow-up section; due on its date, or undated. An
   undated open task mentioning "thank" (the template's "Send a thank-you note") is not a
@@ -47,7 +50,7 @@ from vault_tools.interview import (
 from vault_tools.note import person_key
 
 #: Every kind, in SPEC's order (also the tie-break order of items due on the same day).
-KINDS = ("thank-you", "nudge", "prepare", "follow-up", "task", "keep-in-touch")
+KINDS = ("thank-you", "nudge", "prepare", "update", "follow-up", "task", "keep-in-touch")
 _KIND_ORDER = {kind: i for i, kind in enumerate(KINDS)}
 
 
@@ -177,13 +180,28 @@ def _nudge(note: Facts, ctx: Context, as_of: dt.date, person: str) -> list[Follo
 
 def _prepare(note: Facts, ctx: Context, as_of: dt.date, person: str) -> list[FollowUp]:
     day = interview_day(note, ctx)
-    if status_of(note) != "scheduled" or day is None:
-        return []
+    if status_of(note) != "scheduled" or day is None or day < as_of:
+        return []  # once the day has passed, the update kind says what to do
     missing = note.unprepared
     if not missing:
         return []
+    due = add_days(day, -ctx.config.prepare_days) or day
     title = f"Prepare for the interview{_with(person)}: write the {' and '.join(missing)}"
-    return [_item("prepare", note, person, day, title, as_of, note.key_line("date"))]
+    return [_item("prepare", note, person, due, title, as_of, note.key_line("date"))]
+
+
+def _update(note: Facts, ctx: Context, as_of: dt.date, person: str) -> list[FollowUp]:
+    day = interview_day(note, ctx)
+    if status_of(note) != "scheduled" or day is None or day >= as_of:
+        return []
+    due = add_days(day, 1)
+    if due is None:
+        return []
+    title = (
+        f"Update the note of the interview{_with(person)} on {day}: "
+        "mark it done and write the notes, or reschedule"
+    )
+    return [_item("update", note, person, due, title, as_of, note.key_line("status"))]
 
 
 def _follow_up(
@@ -285,6 +303,7 @@ def all_followups(
         items += _thank_you(note, ctx, as_of, person)
         items += _nudge(note, ctx, as_of, person)
         items += _prepare(note, ctx, as_of, person)
+        items += _update(note, ctx, as_of, person)
         follow_up = _follow_up(note, ctx, as_of, person, contacts.get(key))
         if follow_up:
             pending.add(key)
