@@ -167,3 +167,59 @@ def test_a_bad_prepare_days_is_a_config_error(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["followups", "--vault", str(root)])
     assert result.exit_code == 2
     assert "prepare_days" in result.output
+
+
+# (e) the template's thank-you task, dated or not, is the thank-you item -----------------------
+
+# As Templater leaves the template's Follow-up section: the thank-you task dated the day after
+# the interview (Tasks plugin syntax), one other task.
+THANKS_OPEN = """
+## Follow-up
+- [ ] Send a thank-you note to Jane 📅 2026-11-21
+- [ ] Share the dbt article she asked for 📅 2026-11-28
+"""
+THANKS_DONE = """
+## Follow-up
+- [x] Send a thank-you note to Jane 📅 2026-11-21 ✅ 2026-11-21
+- [ ] Share the dbt article she asked for 📅 2026-11-28
+"""
+
+
+def _done(tmp_path: Path, follow_up: str) -> Path:
+    front = "person: Jane Doe\ncompany: Acme\nrole: Engineer\nstatus: done\n"
+    front += "date: 2026-11-20T15:00\nrequested: 2026-11-06\n"
+    body = QUESTIONS + DONE_REST.split("## Follow-up")[0] + follow_up
+    text = "\ufeff" + _note(front, body).replace("\n", "\r\n")
+    return make_vault(tmp_path / "vault", {"Interviews/2026-11-20 Jane Doe.md": text})
+
+
+def test_a_dated_thank_you_task_is_listed_once_as_the_thank_you(tmp_path: Path) -> None:
+    items = _followups(_done(tmp_path, THANKS_OPEN))
+    kinds = [(item["kind"], item["due"]) for item in items if item["kind"] != "keep-in-touch"]
+    assert kinds == [("thank-you", "2026-11-21"), ("task", "2026-11-28")]
+
+
+def _index(root: Path, fmt: str = "json") -> str:
+    command = ["index", "--format", fmt, "--vault", str(root), "--as-of", AS_OF.isoformat()]
+    result = CliRunner().invoke(cli, command, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+def test_the_index_shows_a_thank_you_sent_by_a_done_task(tmp_path: Path) -> None:
+    root = _done(tmp_path, THANKS_DONE)
+    [row] = json.loads(_index(root))["notes"]
+    assert (row["thank_you_sent"], row["thank_you_shown"]) == ("2026-11-21", True)
+    assert "thank-you" not in [item["kind"] for item in _followups(root)]
+
+
+def test_the_index_shows_an_undated_done_thank_you_task_as_sent(tmp_path: Path) -> None:
+    root = _done(tmp_path, "\n## Follow-up\n- [x] Thanked Jane on LinkedIn\n")
+    [row] = json.loads(_index(root))["notes"]
+    assert (row["thank_you_sent"], row["thank_you_shown"]) == (None, True)
+    assert " yes " in _index(root, "text")
+
+
+def test_the_index_shows_no_thank_you_while_the_task_is_open(tmp_path: Path) -> None:
+    [row] = json.loads(_index(_done(tmp_path, THANKS_OPEN)))["notes"]
+    assert (row["thank_you_sent"], row["thank_you_shown"]) == (None, False)

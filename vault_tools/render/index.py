@@ -39,6 +39,13 @@ def _next_due(row: IndexRow, with_title: bool) -> str:
     return f"{due} {item.kind}: {item.title}" if with_title else f"{due} {item.kind}"
 
 
+def _thanked(row: IndexRow) -> str:
+    """The day the thank-you was sent; "yes" when a done task says it was, but not when."""
+    if row.thank_you_sent:
+        return row.thank_you_sent.isoformat()
+    return "yes" if row.thank_you_shown else ""
+
+
 def _cells(row: IndexRow, with_title: bool = True) -> list[str]:
     """The row as a table shows it, escaped (one line per cell; the path comes last, exact:
     a newline in a file name shows as ``\\n``, where one in a value becomes a space)."""
@@ -49,7 +56,7 @@ def _cells(row: IndexRow, with_title: bool = True) -> list[str]:
         row.company or "",
         row.role or "",
         row.requested.isoformat() if row.requested else "",
-        row.thank_you_sent.isoformat() if row.thank_you_sent else "",
+        _thanked(row),
         row.last_contact.isoformat() if row.last_contact else "",
         _next_due(row, with_title),
     ]

@@ -15,8 +15,8 @@ Pure: no printing, no click, no files. SPEC's "followups" section, kind by kind:
   it: the user should mark it done (and write the notes), or reschedule or cancel it.
 * ``follow-up``: ``follow_up`` later than the person's last contact; due on ``follow_up``.
 * ``task``: each open task in the Follow-up section; due on its date, or undated. An
-  undated open task mentioning "thank" (the template's "Send a thank-you note") is not a
-  task item: the ``thank-you`` kind stands for it.
+  open task mentioning "thank" (the template's "Send a thank-you note"), dated or not, is
+  not a task item: the ``thank-you`` kind stands for it.
 * ``keep-in-touch``: one per person, when no ``follow-up`` is pending and the cadence is not
   ``never``; due on the last contact plus the cadence.
 
@@ -221,8 +221,9 @@ def _tasks(note: Facts, ctx: Context, as_of: dt.date, person: str) -> list[Follo
     for task in note.tasks:
         if not task.open or not task.text:
             continue
-        if task.due is None and mentions_thanks(task):
-            # The template's "- [ ] Send a thank-you note": the thank-you kind covers it,
+        if mentions_thanks(task):
+            # The template's "- [ ] Send a thank-you note", dated or not (Templater's
+            # "📅 <% tp.date.now(...) %>" fills a date in): the thank-you kind covers it,
             # due once the interview is done, and gone once thank_you_sent is set.
             continue
         # The task's text keeps its item apart from the note's other tasks (for stable ICS

@@ -20,6 +20,7 @@ from vault_tools.interview import (
     person_of,
     status_of,
     text_property,
+    thank_you_shown,
 )
 
 if TYPE_CHECKING:  # follow-up items are made by their own report and handed in
@@ -44,6 +45,10 @@ COLUMNS = (
 class IndexRow:
     """What the index shows of one interview note.
 
+    ``thank_you_sent`` is the day the thank-you was sent by the rule of ``followups`` (the
+    key, else the completion date of a done "thank" Follow-up task); ``thank_you_shown``
+    whether it was sent at all (a done "thank" task without a completion date says so, but
+    not when).
     ``last_contact`` is the person's last contact over all their notes (SPEC's derivation),
     ``next_due`` the note's earliest-due follow-up item (undated tasks last), whatever the
     horizon.
@@ -59,6 +64,7 @@ class IndexRow:
     thank_you_sent: dt.date | None
     last_contact: dt.date | None
     next_due: FollowUp | None
+    thank_you_shown: bool = False
 
     def to_json(self) -> dict[str, Any]:
         def day(value: dt.date | None) -> str | None:
@@ -83,6 +89,7 @@ class IndexRow:
                 if self.next_due
                 else None
             ),
+            "thank_you_shown": self.thank_you_shown,
         }
 
 
@@ -112,19 +119,22 @@ def index_rows(
     next_due: dict[str, FollowUp] = {}
     for item in items:
         next_due.setdefault(item.path, item)
-    rows = [
-        IndexRow(
-            path=note.path,
-            person=person_of(note),
-            company=text_property(note.get("company")),
-            role=text_property(note.get("role")),
-            status=status_of(note),
-            date=parse_when(note.get("date"), ctx.tz),
-            requested=date_of(note, "requested", ctx),  # worked out once per note
-            thank_you_sent=date_of(note, "thank_you_sent", ctx),
-            last_contact=contacts.get(contact_key(note)),
-            next_due=next_due.get(note.path),
+    rows = []
+    for note in chosen:
+        shown, sent = thank_you_shown(note, ctx)
+        rows.append(
+            IndexRow(
+                path=note.path,
+                person=person_of(note),
+                company=text_property(note.get("company")),
+                role=text_property(note.get("role")),
+                status=status_of(note),
+                date=parse_when(note.get("date"), ctx.tz),
+                requested=date_of(note, "requested", ctx),  # worked out once per note
+                thank_you_sent=sent,
+                last_contact=contacts.get(contact_key(note)),
+                next_due=next_due.get(note.path),
+                thank_you_shown=shown,
+            )
         )
-        for note in chosen
-    ]
     return IndexReport(tuple(rows))
