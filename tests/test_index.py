@@ -90,6 +90,7 @@ def test_json_row_with_datetime_and_next_due() -> None:
                     "title": "Send a thank-you note to Jane Doe",
                 },
                 "thank_you_shown": False,
+                "errors": 0,
             }
         ],
     }

@@ -223,3 +223,36 @@ def test_the_index_shows_an_undated_done_thank_you_task_as_sent(tmp_path: Path) 
 def test_the_index_shows_no_thank_you_while_the_task_is_open(tmp_path: Path) -> None:
     [row] = json.loads(_index(_done(tmp_path, THANKS_OPEN)))["notes"]
     assert (row["thank_you_sent"], row["thank_you_shown"]) == (None, False)
+
+
+# (f) broken notes keep their rows in the index, with their error count ------------------------
+
+
+def test_a_latin1_note_keeps_its_row_with_its_errors(tmp_path: Path) -> None:
+    jane = _note("person: Jane Doe\nstatus: planned\n", QUESTIONS)
+    latin1 = jane.replace("Jane Doe", "José Núñez").encode("latin-1")
+    bad_yaml = "---\nperson: [Ana\nstatus: planned\n---\n## Objectives\n- Learn.\n"
+    root = make_vault(
+        tmp_path / "vault",
+        {
+            "Interviews/Jane Doe.md": jane,
+            "Interviews/José Núñez.md": latin1,
+            "Interviews/Ana Souza.md": bad_yaml,
+        },
+    )
+    rows = {row["path"]: row for row in json.loads(_index(root))["notes"]}
+    assert sorted(rows) == [
+        "Interviews/Ana Souza.md",
+        "Interviews/Jane Doe.md",
+        "Interviews/José Núñez.md",
+    ]
+    assert rows["Interviews/Jane Doe.md"]["errors"] == 0
+    assert rows["Interviews/José Núñez.md"]["errors"] >= 1
+    assert rows["Interviews/José Núñez.md"]["person"] is None
+    assert rows["Interviews/Ana Souza.md"]["errors"] >= 1
+    check = CliRunner().invoke(
+        cli, ["check", "--format", "json", "--vault", str(root), "--as-of", AS_OF.isoformat()]
+    )
+    assert json.loads(check.stdout)["notes_checked"] == len(rows)
+    text = _index(root, "text")
+    assert "José Núñez.md" in text and "(vault-tools check)" in text

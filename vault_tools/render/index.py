@@ -33,10 +33,14 @@ CSV_COLUMNS = (
 
 def _next_due(row: IndexRow, with_title: bool) -> str:
     item = row.next_due
+    repair = ""
+    if row.errors:  # a broken note keeps its row, and says it needs repair
+        repair = f"{row.errors} error{'s' if row.errors != 1 else ''} (vault-tools check)"
     if item is None:
-        return ""
+        return repair
     due = item.due.isoformat() if item.due else "no date"
-    return f"{due} {item.kind}: {item.title}" if with_title else f"{due} {item.kind}"
+    text = f"{due} {item.kind}: {item.title}" if with_title else f"{due} {item.kind}"
+    return f"{repair}; {text}" if repair else text
 
 
 def _thanked(row: IndexRow) -> str:

@@ -65,6 +65,9 @@ class IndexRow:
     last_contact: dt.date | None
     next_due: FollowUp | None
     thank_you_shown: bool = False
+    #: How many error findings ``check`` has for the note: a broken note (not UTF-8, bad
+    #: YAML, unreadable) keeps its row, with nothing else known, so the user sees it.
+    errors: int = 0
 
     def to_json(self) -> dict[str, Any]:
         def day(value: dt.date | None) -> str | None:
@@ -90,6 +93,7 @@ class IndexRow:
                 else None
             ),
             "thank_you_shown": self.thank_you_shown,
+            "errors": self.errors,
         }
 
 
@@ -106,20 +110,24 @@ def index_rows(
     ctx: Context,
     items: Iterable[FollowUp],
     contacts: Mapping[str, dt.date] | None = None,
+    errors: Mapping[str, int] | None = None,
 ) -> IndexReport:
     """One row per interview note (declined and cancelled included), by path.
 
     ``facts``: the interview notes' facts; ``items``: every follow-up item of the notes, in
     report order (the first of a note is its next due item); ``contacts``: their
-    ``last_contacts``, when the caller has them already.
+    ``last_contacts``, when the caller has them already; ``errors``: the number of error
+    findings of each note ``check`` checked (by path). A note with errors but no readable
+    facts (not UTF-8, unreadable) gets a row of its own, with its path and count only.
     """
+    errors = errors or {}
     chosen = sorted((n for n in facts if n.readable), key=lambda n: n.path)
     if contacts is None:
         contacts = last_contacts(chosen, ctx)
     next_due: dict[str, FollowUp] = {}
     for item in items:
         next_due.setdefault(item.path, item)
-    rows = []
+    rows: list[IndexRow] = []
     for note in chosen:
         shown, sent = thank_you_shown(note, ctx)
         rows.append(
@@ -135,6 +143,14 @@ def index_rows(
                 last_contact=contacts.get(contact_key(note)),
                 next_due=next_due.get(note.path),
                 thank_you_shown=shown,
+                errors=errors.get(note.path, 0),
             )
         )
+    known = {note.path for note in chosen}
+    broken = {note.path for note in facts if not note.readable} | set(errors)
+    for path in sorted(broken - known):
+        # A broken note: only its path is known, and that it needs repair.
+        nothing = (None, None, None, None, None, None, None, None, None)
+        rows.append(IndexRow(path, *nothing, errors=errors.get(path, 0)))
+    rows.sort(key=lambda row: row.path)
     return IndexReport(tuple(rows))
