@@ -256,3 +256,10 @@ def test_a_latin1_note_keeps_its_row_with_its_errors(tmp_path: Path) -> None:
     assert json.loads(check.stdout)["notes_checked"] == len(rows)
     text = _index(root, "text")
     assert "José Núñez.md" in text and "(vault-tools check)" in text
+
+
+def test_a_nudged_value_that_is_no_date_is_vt102() -> None:
+    front = "person: Jane Doe\ncompany: Acme\nrole: Engineer\nstatus: requested\n"
+    front += "requested: 2026-11-10\nnudged:\n  - 2026-11-17\n  - last Tuesday\n"
+    assert "VT102" in codes(_note(front, QUESTIONS))
+    assert "VT102" not in codes(_note(front.replace("last Tuesday", "2026-11-24"), QUESTIONS))
