@@ -188,8 +188,8 @@ def test_prepare_when_research_is_empty_or_questions_missing() -> None:
         "## Research\n<!-- Who is this person? -->\n\n## Notes\n",
     )
     (item,) = items(sofia)
-    assert (item.kind, item.due) == ("prepare", dt.date(2026, 12, 2))
-    assert item.overdue_days == -5
+    assert (item.kind, item.due) == ("prepare", dt.date(2026, 12, 1))  # the day before
+    assert item.overdue_days == -4
     assert "Research and Questions" in item.title
 
 

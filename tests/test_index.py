@@ -89,6 +89,8 @@ def test_json_row_with_datetime_and_next_due() -> None:
                     "due": "2026-11-21",
                     "title": "Send a thank-you note to Jane Doe",
                 },
+                "thank_you_shown": False,
+                "errors": 0,
             }
         ],
     }
@@ -141,7 +143,7 @@ def test_csv_round_trips_commas_quotes_and_newlines() -> None:
             "thank_you_sent": "",
             "last_contact": "",
             "next_due_kind": "prepare",
-            "next_due_date": "2026-12-01",
+            "next_due_date": "2026-11-30",  # prepare: the day before
             "next_due_title": 'Prepare for the interview with Sam "The Analyst" O\'Brien: '
             "write the Research and Questions",
         }

@@ -201,6 +201,9 @@ def long_line_note(root: Path, patch: pytest.MonkeyPatch) -> None:
     """One 5 MB line (a pasted data URI), then a closed question on the line after it."""
     data = "![scan](data:image/png;base64," + "iVBORw0KGgo" * 470_000 + ")"
     text = done_note(Research=data, Questions="- How did you start?\n- Do you like it?")
+    # Scheduled, not done: VT301 reports closed questions only before the interview.
+    done = "status: done\ndate: 2026-11-20\nthank_you_sent: 2026-11-20\n"
+    text = text.replace(done, "status: scheduled\ndate: 2026-12-03\n")
     (root / "Interviews").mkdir(exist_ok=True)
     (root / "Interviews/long.md").write_text(text, encoding="utf-8")
 

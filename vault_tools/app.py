@@ -180,14 +180,32 @@ def followups_for(
     return followups_report(facts, session.context(), session.as_of, days, include_all)
 
 
-def index_of(facts: Sequence[Facts], ctx: Context) -> IndexReport:
+def error_counts(result: LintResult) -> dict[str, int]:
+    """How many error findings each checked note has, by path (notes without any left out)."""
+    counts: dict[str, int] = {}
+    for diagnostic in result.diagnostics:
+        if diagnostic.severity == "error":
+            counts[diagnostic.path] = counts.get(diagnostic.path, 0) + 1
+    return counts
+
+
+def index_of(
+    facts: Sequence[Facts], ctx: Context, errors: Mapping[str, int] | None = None
+) -> IndexReport:
+    """``errors``: ``error_counts`` of the vault's check, so broken notes keep their rows."""
     contacts = last_contacts(facts, ctx)  # worked out once, for the items and the rows
     items = all_followups(facts, ctx, ctx.as_of, contacts)
-    return index_rows(facts, ctx, items, contacts)
+    return index_rows(facts, ctx, items, contacts, errors)
 
 
 def index_for(session: Session) -> IndexReport:
-    return index_of(session.interview_facts(), session.context())
+    facts = session.interview_facts()  # reads and lints what changed: the check is cached
+    before = list(session.warnings)
+    result = run_check(session)
+    # The check opens the same cache and lists the same vault: say each trouble once.
+    fresh = [w for w in session.warnings[len(before) :] if w not in before]
+    session.warnings[:] = before + fresh
+    return index_of(facts, session.context(), error_counts(result))
 
 
 def resolve_period(

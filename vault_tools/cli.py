@@ -928,6 +928,7 @@ def watch(
     from vault_tools.app import (
         INDEX_META,
         check_report_meta,
+        error_counts,
         finding_places,
         index_of,
         write_note,
@@ -964,7 +965,8 @@ def watch(
         if not write_index or not state.index_due(batch):
             return  # only notes that are no interviews changed: the index says the same
         try:
-            report = index_of(state.facts, state.context(batch.as_of))
+            errors = error_counts(state.vault_result(batch))
+            report = index_of(state.facts, state.context(batch.as_of), errors)
             body = render_index.render_markdown(report)
             rel = state.config.index_path
             if write_note(state.root, rel, INDEX_META, body, only_if_changed=True):

@@ -43,6 +43,8 @@ class Config:
     nudge_days: int = 7
     keep_in_touch_days: int = 90
     horizon_days: int = 7
+    #: How many days before the interview the ``prepare`` item is due.
+    prepare_days: int = 1
     #: The reminder of each calendar event, on its due day (local time); None for none.
     alarm: dt.time | None = dt.time(9, 0)
     rules: Mapping[str, str] = field(default_factory=dict)
@@ -71,6 +73,7 @@ NUMBER_RANGES: Mapping[str, tuple[int, int, str]] = {
     "nudge_days": (0, MAX_DAYS, "days"),
     "keep_in_touch_days": (0, MAX_DAYS, "days"),
     "horizon_days": (0, MAX_DAYS, "days"),
+    "prepare_days": (0, MAX_DAYS, "days"),
 }
 
 #: What file systems allow (Linux's NAME_MAX and PATH_MAX, in bytes of UTF-8): a longer
@@ -476,7 +479,10 @@ def config_from_mapping(data: Mapping[str, Any], path: Path, rule_codes: Collect
     r.known(
         followups,
         "followups",
-        {"thank_you_hours", "nudge_days", "keep_in_touch_days", "horizon_days", "alarm"},
+        {
+            *("thank_you_hours", "nudge_days", "keep_in_touch_days", "horizon_days"),
+            *("prepare_days", "alarm"),
+        },
     )
 
     rules_table = r.table(data, "rules")
@@ -521,6 +527,9 @@ def config_from_mapping(data: Mapping[str, Any], path: Path, rule_codes: Collect
         ),
         horizon_days=r.count(
             followups, "horizon_days", "followups.horizon_days", defaults.horizon_days
+        ),
+        prepare_days=r.count(
+            followups, "prepare_days", "followups.prepare_days", defaults.prepare_days
         ),
         alarm=r.alarm(followups, "alarm", "followups.alarm"),
         rules=rules,
@@ -577,6 +586,7 @@ def default_config_text() -> str:
         _setting("nudge_days", d.nudge_days, "nudge a request unanswered this many days"),
         _setting("keep_in_touch_days", d.keep_in_touch_days, "default cadence per person"),
         _setting("horizon_days", d.horizon_days, "`followups` lists what is due this far ahead"),
+        _setting("prepare_days", d.prepare_days, "prepare this many days before the interview"),
         _setting("alarm", "09:00", 'calendar reminder on the due day; "" for none'),
         "",
         '[rules]                             # "error", "warning" or "off" per rule code',

@@ -383,9 +383,18 @@ def thank_you_shown(note: Facts, ctx: Context) -> tuple[bool, dt.date | None]:
     return False, None
 
 
+def nudged_days(note: Properties, ctx: Context) -> list[dt.date]:
+    """The days a reminder about the request was sent: ``nudged``, a date or a list of
+    dates (the ones that are not dates are VT102's, and left out here)."""
+    value = note.get("nudged")
+    values = value if isinstance(value, list) else [value]
+    days = [parse_date(item, ctx.tz) for item in values if item is not None]
+    return sorted(day for day in days if day is not None)
+
+
 def note_contacts(note: Facts, ctx: Context) -> list[dt.date]:
     """Days of contact a note records: a done interview's day, ``thank_you_sent``,
-    ``last_contact``, and completion dates of done Follow-up tasks."""
+    ``last_contact``, ``nudged``, and completion dates of done Follow-up tasks."""
     if not is_active(note):
         return []
     days: list[dt.date] = []
@@ -394,6 +403,7 @@ def note_contacts(note: Facts, ctx: Context) -> list[dt.date]:
     for key in ("thank_you_sent", "last_contact"):
         if (day := date_of(note, key, ctx)) is not None:
             days.append(day)
+    days += nudged_days(note, ctx)
     for task in note.tasks:
         if task.done and (day := parse_date(task.completed, ctx.tz)) is not None:
             days.append(day)
@@ -676,11 +686,13 @@ FACT_KEYS: tuple[str, ...] = (
     "last_contact",
     "follow_up",
     "keep_in_touch",
+    "nudged",
 )
 #: Bump when the shape or the meaning of ``Facts`` (or of their data) changes.
 #: 2: reflections by labels and items; 3: keys by canonical spelling, placeholders absent;
-#: 4: tasks as Obsidian Tasks reads them (scheduled stands for due; titles without fields).
-FACTS_VERSION = 4
+#: 4: tasks as Obsidian Tasks reads them (scheduled stands for due; titles without fields);
+#: 5: ``nudged`` dates kept.
+FACTS_VERSION = 5
 
 _FACT_KEY_SET = frozenset(FACT_KEYS)
 #: Values a note's facts may hold, counted over all their front matter values (nested ones

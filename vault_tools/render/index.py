@@ -33,10 +33,21 @@ CSV_COLUMNS = (
 
 def _next_due(row: IndexRow, with_title: bool) -> str:
     item = row.next_due
+    repair = ""
+    if row.errors:  # a broken note keeps its row, and says it needs repair
+        repair = f"{row.errors} error{'s' if row.errors != 1 else ''} (vault-tools check)"
     if item is None:
-        return ""
+        return repair
     due = item.due.isoformat() if item.due else "no date"
-    return f"{due} {item.kind}: {item.title}" if with_title else f"{due} {item.kind}"
+    text = f"{due} {item.kind}: {item.title}" if with_title else f"{due} {item.kind}"
+    return f"{repair}; {text}" if repair else text
+
+
+def _thanked(row: IndexRow) -> str:
+    """The day the thank-you was sent; "yes" when a done task says it was, but not when."""
+    if row.thank_you_sent:
+        return row.thank_you_sent.isoformat()
+    return "yes" if row.thank_you_shown else ""
 
 
 def _cells(row: IndexRow, with_title: bool = True) -> list[str]:
@@ -49,7 +60,7 @@ def _cells(row: IndexRow, with_title: bool = True) -> list[str]:
         row.company or "",
         row.role or "",
         row.requested.isoformat() if row.requested else "",
-        row.thank_you_sent.isoformat() if row.thank_you_sent else "",
+        _thanked(row),
         row.last_contact.isoformat() if row.last_contact else "",
         _next_due(row, with_title),
     ]

@@ -6,13 +6,17 @@ Pure: no printing, no click, no files. SPEC's "followups" section, kind by kind:
 * ``thank-you``: a done interview with a date, no ``thank_you_sent`` and no done Follow-up
   task mentioning "thank"; due on the interview day plus the thank-you window rounded up to
   whole days (24 h: the next day, even for an interview at 23:30).
-* ``nudge``: ``status: requested`` with ``requested`` set; due ``requested`` + nudge days.
-* ``prepare``: ``status: scheduled`` with Research or Questions missing or empty; due on
-  the interview day.
+* ``nudge``: ``status: requested`` with ``requested`` set; due the latest of ``requested``,
+  ``nudged`` (a date or a list of dates) and ``last_contact``, plus nudge days.
+* ``prepare``: ``status: scheduled`` with Research or Questions missing or empty; due
+  ``prepare_days`` (default 1) before the interview day, while that day is still ahead
+  or today.
+* ``update``: ``status: scheduled`` and the interview day has passed; due the day after
+  it: the user should mark it done (and write the notes), or reschedule or cancel it.
 * ``follow-up``: ``follow_up`` later than the person's last contact; due on ``follow_up``.
 * ``task``: each open task in the Follow-up section; due on its date, or undated. An
-  undated open task mentioning "thank" (the template's "Send a thank-you note") is not a
-  task item: the ``thank-you`` kind stands for it.
+  open task mentioning "thank" (the template's "Send a thank-you note"), dated or not, is
+  not a task item: the ``thank-you`` kind stands for it.
 * ``keep-in-touch``: one per person, when no ``follow-up`` is pending and the cadence is not
   ``never``; due on the last contact plus the cadence.
 
@@ -37,6 +41,7 @@ from vault_tools.interview import (
     last_contact_of,
     last_contacts,
     mentions_thanks,
+    nudged_days,
     people_of,
     person_of,
     recency,
@@ -47,7 +52,7 @@ from vault_tools.interview import (
 from vault_tools.note import person_key
 
 #: Every kind, in SPEC's order (also the tie-break order of items due on the same day).
-KINDS = ("thank-you", "nudge", "prepare", "follow-up", "task", "keep-in-touch")
+KINDS = ("thank-you", "nudge", "prepare", "update", "follow-up", "task", "keep-in-touch")
 _KIND_ORDER = {kind: i for i, kind in enumerate(KINDS)}
 
 
@@ -159,22 +164,46 @@ def _nudge(note: Facts, ctx: Context, as_of: dt.date, person: str) -> list[Follo
     requested = date_of(note, "requested", ctx)
     if status_of(note) != "requested" or requested is None:
         return []
-    due = add_days(requested, ctx.config.nudge_days)
+    # The nudge counts from the latest contact about the request: a nudge sent (``nudged``)
+    # or any contact recorded (``last_contact``) starts the wait again.
+    latest = max([requested, *nudged_days(note, ctx)])
+    contact = date_of(note, "last_contact", ctx)
+    if contact is not None and contact > latest:
+        latest = contact
+    due = add_days(latest, ctx.config.nudge_days)
     if due is None:
         return []
-    title = f"Nudge{' ' + person if person else ''}: no reply since {requested}"
+    since = f"no reply since {requested}"
+    if latest != requested:
+        since += f" (last contact {latest})"
+    title = f"Nudge{' ' + person if person else ''}: {since}"
     return [_item("nudge", note, person, due, title, as_of, note.key_line("requested"))]
 
 
 def _prepare(note: Facts, ctx: Context, as_of: dt.date, person: str) -> list[FollowUp]:
     day = interview_day(note, ctx)
-    if status_of(note) != "scheduled" or day is None:
-        return []
+    if status_of(note) != "scheduled" or day is None or day < as_of:
+        return []  # once the day has passed, the update kind says what to do
     missing = note.unprepared
     if not missing:
         return []
+    due = add_days(day, -ctx.config.prepare_days) or day
     title = f"Prepare for the interview{_with(person)}: write the {' and '.join(missing)}"
-    return [_item("prepare", note, person, day, title, as_of, note.key_line("date"))]
+    return [_item("prepare", note, person, due, title, as_of, note.key_line("date"))]
+
+
+def _update(note: Facts, ctx: Context, as_of: dt.date, person: str) -> list[FollowUp]:
+    day = interview_day(note, ctx)
+    if status_of(note) != "scheduled" or day is None or day >= as_of:
+        return []
+    due = add_days(day, 1)
+    if due is None:
+        return []
+    title = (
+        f"Update the note of the interview{_with(person)} on {day}: "
+        "mark it done and write the notes, or reschedule"
+    )
+    return [_item("update", note, person, due, title, as_of, note.key_line("status"))]
 
 
 def _follow_up(
@@ -194,8 +223,9 @@ def _tasks(note: Facts, ctx: Context, as_of: dt.date, person: str) -> list[Follo
     for task in note.tasks:
         if not task.open or not task.text:
             continue
-        if task.due is None and mentions_thanks(task):
-            # The template's "- [ ] Send a thank-you note": the thank-you kind covers it,
+        if mentions_thanks(task):
+            # The template's "- [ ] Send a thank-you note", dated or not (Templater's
+            # "📅 <% tp.date.now(...) %>" fills a date in): the thank-you kind covers it,
             # due once the interview is done, and gone once thank_you_sent is set.
             continue
         # The task's text keeps its item apart from the note's other tasks (for stable ICS
@@ -278,6 +308,7 @@ def all_followups(
         items += _thank_you(note, ctx, as_of, person)
         items += _nudge(note, ctx, as_of, person)
         items += _prepare(note, ctx, as_of, person)
+        items += _update(note, ctx, as_of, person)
         follow_up = _follow_up(note, ctx, as_of, person, last_contact_of(note, contacts))
         if follow_up:
             pending.update(contact_keys(note))

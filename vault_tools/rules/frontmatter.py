@@ -98,6 +98,18 @@ def wrong_type(note: Note, ctx: Context) -> Iterator[Finding]:
             yield Finding(
                 line, column, f'"{key}" is not a date: {_show(value)} (write it like {example})'
             )
+    nudged = fm.get("nudged")  # a date, or a list of dates
+    for value in nudged if isinstance(nudged, list) else [nudged]:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            continue
+        if parse_when(value, ctx.tz) is None:
+            line, column = _where(note, "nudged")
+            yield Finding(
+                line,
+                column,
+                f'"nudged" is not a date or a list of dates: {_show(value)} '
+                "(write it like 2026-11-20, or a list of those)",
+            )
     cadence = fm.get("keep_in_touch")
     days = parse_cadence(cadence) if cadence is not None else None
     if cadence is not None and days in (None, BEYOND_CALENDAR):

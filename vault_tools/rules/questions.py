@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 
 from vault_tools.diagnostics import Finding
-from vault_tools.interview import Context, meaningful_lines
+from vault_tools.interview import Context, meaningful_lines, status_of
 from vault_tools.note import Note, Section, is_list_item, list_items
 
 CLOSED_STARTS = frozenset(
@@ -17,6 +17,8 @@ CLOSED_STARTS = frozenset(
 )
 _FIRST_WORD = re.compile(r"^[\W_]*(?P<word>[^\W_]+)", re.UNICODE)
 _EMPHASIS = re.compile(r"^(?:\*\*|__|\*|_)+")
+#: The statuses before the interview: only then are the questions still to be asked.
+_BEFORE_INTERVIEW = frozenset({"planned", "requested", "scheduled"})
 
 
 def _questions_sections(note: Note, ctx: Context) -> list[Section]:
@@ -53,7 +55,12 @@ def closed_question(note: Note, ctx: Context) -> Iterator[Finding]:
 
     Example: ``- Do you like working at Acme?``. Fix: ``- What do you enjoy most about
     working at Acme, and what is hard?``
+
+    Only while the note is planned, requested or scheduled: a done interview's questions
+    are history, and rewording them helps nobody.
     """
+    if status_of(note) not in _BEFORE_INTERVIEW:
+        return
     for section in _questions_sections(note, ctx):
         for line, text in _questions(note, section, ctx):
             body = _EMPHASIS.sub("", text)
