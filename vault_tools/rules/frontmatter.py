@@ -364,25 +364,13 @@ def hash_comment(note: Note, ctx: Context) -> Iterator[Finding]:
         if value is None:
             m = _COMMENT_VALUE.match(note.line_text(line))
             if m is not None:
-                comment = shorten(m["comment"].strip())
-                yield Finding(
-                    line,
-                    1,
-                    f'"{shown}" is empty: an unquoted "#" starts a YAML comment, so '
-                    f'{comment} is not read (quote it, or drop the "#")',
-                )
+                yield _comment_finding(line, f'"{shown}" is empty', m["comment"])
             continue
         number = line + 1
         while number < note.body_start - 1 and _BLOCK_ITEM.match(note.line_text(number)):
             m = _COMMENT_ITEM.match(note.line_text(number))
             if m is not None:
-                comment = shorten(m["comment"].strip())
-                yield Finding(
-                    number,
-                    1,
-                    f'an item of "{shown}" is empty: an unquoted "#" starts a YAML comment, '
-                    f'so {comment} is not read (quote it, or drop the "#")',
-                )
+                yield _comment_finding(number, f'an item of "{shown}" is empty', m["comment"])
             number += 1
 
 
@@ -405,4 +393,14 @@ def template_placeholder(note: Note, ctx: Context) -> Iterator[Finding]:
         Finding(line, column, message)
         for code, line, column, message in note.problems
         if code == "VT110"
+    )
+
+
+def _comment_finding(line: int, what: str, comment: str) -> Finding:
+    """VT109's finding: ``what`` is empty because ``comment`` was read as a YAML comment."""
+    return Finding(
+        line,
+        1,
+        f'{what}: an unquoted "#" starts a YAML comment, so {shorten(comment.strip())} '
+        'is not read (quote it, or drop the "#")',
     )
