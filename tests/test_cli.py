@@ -71,6 +71,7 @@ def test_check_json_shape(mixed: Path) -> None:
         "severity": "error",
         "message": "status 'waiting' is not one of planned, requested, scheduled, done, "
         "declined, cancelled",
+        "fix": None,
     }
 
 

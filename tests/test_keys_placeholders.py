@@ -84,7 +84,8 @@ PROPERTIES_PANEL = (
 
 def test_capitalised_keys_are_the_required_keys_not_missing_ones() -> None:
     raw = ("\ufeff" + PROPERTIES_PANEL.replace("\n", "\r\n")).encode("utf-8")
-    assert findings(raw) == []  # no "missing required key person", no VT106
+    # No "missing required key person", no VT106: only each spelling's VT111 (fixable).
+    assert findings(raw) == [("VT111", line) for line in range(2, 8)]
     note = parse_note("Interviews/note.md", raw)
     assert person_of(note) == "Jane Doe"
     assert status_of(note) == "done"
@@ -138,7 +139,7 @@ def test_two_spellings_of_one_key_are_a_duplicate_and_the_last_wins() -> None:
         '---\nperson: "[[Jane Doe]]"\ncompany: Acme\nrole: Engineer\n'
         "Status: done\nstatus: planned\n---\n## Objectives\n- Learn about Acme.\n"
     )
-    assert findings(text) == [("VT107", 6)]
+    assert findings(text) == [("VT107", 6), ("VT111", 5)]
     note = parse_note("Interviews/note.md", text.encode("utf-8"))
     assert status_of(note) == "planned"  # so Takeaways etc. are not required
     (message,) = [m for code, _, _, m in note.problems if code == "VT107"]
@@ -157,7 +158,7 @@ def test_hyphen_and_underscore_spellings_are_one_key_too() -> None:
 def test_the_ignore_key_works_in_any_spelling() -> None:
     text = '---\nPerson: "[[Jane Doe]]"\nStatus: planned\nVault Tools Ignore: [VT106]\n---\n'
     text += "## Objectives\n- Learn about Acme.\n"
-    assert findings(text) == []
+    assert findings(text) == [("VT111", 2), ("VT111", 3), ("VT111", 4)]
     assert ("VT106", 1) in findings(text.replace("Vault Tools Ignore: [VT106]\n", ""))
 
 

@@ -29,6 +29,8 @@ FLOORS: dict[str, int] = {
     "vault_tools.templates": 4,
     "vault_tools.interview": 5,
     "vault_tools.vault": 6,
+    "vault_tools.edit": 6,  # byte-keeping note edits: log, check --fix
+    "vault_tools.events": 7,  # what each step of the practice records (log)
     "vault_tools.rules.files": 7,
     "vault_tools.rules.frontmatter": 7,
     "vault_tools.rules.questions": 7,

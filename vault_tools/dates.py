@@ -278,3 +278,100 @@ def add_days(day: dt.date, days: int) -> dt.date | None:
         return day + dt.timedelta(days=days)
     except OverflowError:
         return None
+
+
+# --------------------------------------------------------------------------------------------
+# Dates written other ways (``check --fix``)
+
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ),
+        start=1,
+    )
+    for name in names
+}
+_WEEKDAY = r"(?:(?P<wd>mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?"
+_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_CLOCK = (
+    r"(?:(?:\s*t|\s+(?:at\s+)?)(?P<hour>\d{1,2})(?::(?P<minute>\d{2}))?\s*(?P<ampm>[ap]\.?m\.?)?)?"
+)
+_WRITTEN_DATES = (
+    # 2026/11/20, 2026.11.20, 2026-11-5
+    re.compile(rf"^(?P<y>\d{{4}})(?P<sep>[-/.])(?P<m>\d{{1,2}})(?P=sep)(?P<d>\d{{1,2}}){_CLOCK}$"),
+    # 20.11.2026 (day first, as everywhere dots are written), 20/11/2026, 11/20/2026
+    re.compile(rf"^(?P<a>\d{{1,2}})(?P<sep>[-/.])(?P<b>\d{{1,2}})(?P=sep)(?P<y>\d{{4}}){_CLOCK}$"),
+    # 20 Nov 2026, Friday, 20th November 2026
+    re.compile(
+        rf"^{_WEEKDAY}(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\.?\s+(?P<month>[a-z]+)\.?,?\s+(?P<y>\d{{4}}){_CLOCK}$"
+    ),
+    # Nov 20, 2026, Friday November 20th 2026
+    re.compile(
+        rf"^{_WEEKDAY}(?P<month>[a-z]+)\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>\d{{4}}){_CLOCK}$"
+    ),
+)
+
+
+def iso_date_text(text: str, with_time: bool = False) -> str | None:
+    """A date written another way (``2026/11/20``, ``20 Nov 2026``, ``Nov 20, 2026``,
+    ``20.11.2026``) as ``YYYY-MM-DD``, or with a clock time (``20 Nov 2026 3pm``) as
+    ``YYYY-MM-DDTHH:MM`` when ``with_time``; ``None`` when it is not a date, is not one
+    date only (``03/04/2026``: March or April?), or holds a time and ``with_time`` is off."""
+    if len(text) > 60:
+        return None
+    written = " ".join(text.strip().lower().split())
+    for number, pattern in enumerate(_WRITTEN_DATES):
+        m = pattern.match(written)
+        if m is None:
+            continue
+        groups = m.groupdict()
+        year = int(m["y"])
+        if number == 0:
+            month, day = int(m["m"]), int(m["d"])
+        elif number == 1:
+            a, b = int(m["a"]), int(m["b"])
+            if m["sep"] == ".":
+                day, month = a, b
+            elif a == b or (a > 12) != (b > 12):
+                day, month = (a, b) if a > 12 or a == b else (b, a)
+            else:
+                return None  # 03/04/2026 reads as two dates
+        else:
+            found = _MONTHS.get(m["month"].rstrip("."))
+            if found is None:
+                return None
+            month, day = found, int(m["d"])
+        try:
+            when = dt.date(year, month, day)
+        except ValueError:
+            return None
+        if groups.get("wd") and _WEEKDAYS.index(groups["wd"]) != when.weekday():
+            return None  # "Monday, 20 November 2026": which of the two is right?
+        if groups.get("hour") is None:
+            return when.isoformat()
+        if not with_time:
+            return None
+        hour, minute = int(m["hour"]), int(m["minute"] or 0)
+        if m["ampm"]:
+            if not 1 <= hour <= 12:
+                return None
+            hour = hour % 12 + (12 if m["ampm"].startswith("p") else 0)
+        elif m["minute"] is None:
+            return None  # "2026/11/20 15" is no time
+        if hour > 23 or minute > 59:
+            return None
+        return f"{when.isoformat()}T{hour:02d}:{minute:02d}"
+    return None

@@ -556,6 +556,61 @@ def write_generated(
     return True
 
 
+class NoteChanged(VaultToolsError):
+    """The note is not what was read: it changed on disk meanwhile (exit 2, nothing written)."""
+
+
+def replace_note(root: Path, rel: str, expected: bytes, data: bytes) -> None:
+    """Replace the note at ``rel`` with ``data``, only if it still holds ``expected`` (the
+    bytes the edit was made from): an editor that saved meanwhile loses nothing.
+
+    The folders are walked from the root without following symlinks; the note itself must
+    be a regular file, not a symlink, and writable (a read-only note is refused, not
+    replaced by renaming over it). The new bytes are staged in the same folder with the
+    note's mode and renamed into place, after a last look that the file is the one read.
+    """
+    parts = vault_parts(root, rel)
+    name = parts[-1]
+    with _write_errors(rel), open_folder(root, parts[:-1], create=False) as folder:
+        existing = _read_existing(folder, name, rel)
+        if existing is None:
+            raise NoteChanged(f"{rel} is gone: it was moved or deleted; nothing was written")
+        if existing.data != expected:
+            raise NoteChanged(
+                f"{rel} changed on disk since it was read (saved by an editor?); "
+                "nothing was written: run the command again"
+            )
+        if not _writable(folder, name, existing.mode):
+            raise VaultToolsError(f"{rel} is read-only; nothing was written")
+        remove_stale_temps(folder)
+        temp = _staged(folder, data, existing.mode)
+        try:
+            now = _look(folder, name, rel)
+            if now is None or _identity(now) != existing.identity:
+                raise NoteChanged(
+                    f"{rel} changed on disk while it was being written; nothing was "
+                    "written: run the command again"
+                )
+            folder.replace(temp, name)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                folder.unlink(temp)
+            raise
+
+
+def _writable(folder: Folder, name: str, mode: int) -> bool:
+    """Whether the user may write the file: its mode has a write bit (even for root,
+    which ``access`` would always allow) and ``access`` says so."""
+    if not mode & 0o222:
+        return False
+    try:
+        if folder.fd >= 0 and os.access in os.supports_dir_fd:
+            return os.access(name, os.W_OK, dir_fd=folder.fd, follow_symlinks=False)
+        return os.access(folder.path / name, os.W_OK)
+    except (OSError, NotImplementedError):
+        return True  # the rename will say
+
+
 def _create_exclusive(folder: Folder, name: str, rel: str, data: bytes) -> None:
     """Create ``name`` only if it is free; a failed write leaves no part of it."""
     try:

@@ -70,6 +70,30 @@ class Context:
                 merged[name] = merged.get(name, frozenset()) | lines
         return merged
 
+    @cached_property
+    def template_headings(self) -> tuple[tuple[str, str], ...]:
+        """(canonical section, its heading line) in the interview template's order: the
+        vault's template, else the built-in one. ``check --fix`` adds a missing section as
+        the template writes it, where the template puts it."""
+        for text in self.templates:
+            template = parse_note("template", text.encode("utf-8"))
+            found: dict[str, str] = {}
+            for section in sections(template, self.section_lookup):
+                if section.name is None or section.name in found:
+                    continue
+                written = template.line_text(section.line)
+                heading = written if written.startswith("## ") else f"## {section.heading.text}"
+                found[section.name] = heading.rstrip()
+            if found:
+                return tuple(found.items())
+        return ()
+
+    @cached_property
+    def section_order(self) -> tuple[str, ...]:
+        """Canonical sections in the template's order, then any the template leaves out."""
+        named = [name for name, _ in self.template_headings]
+        return (*named, *(name for name in self.config.aliases if name not in named))
+
     def memo(self, note: Note, key: object, compute: Callable[[], T]) -> T:
         """``compute()``, remembered for ``note``: the rules ask for the same note's sections
         and section contents in turn, so only the last note's answers are kept."""

@@ -56,6 +56,7 @@ def lint_note(note: Note, ctx: Context) -> list[Diagnostic]:
                     rule=rule.code,
                     severity=severity,
                     message=finding.message,
+                    fix=finding.fix,
                 )
             )
     return found
@@ -68,7 +69,7 @@ def lint(notes: Iterable[Note], ctx: Context) -> LintResult:
         if is_interview(note, ctx.config) and not is_generated(note):
             checked += 1
             diagnostics.extend(lint_note(note, ctx))
-    return LintResult(checked, tuple(sorted(diagnostics)))
+    return LintResult(checked, tuple(sorted(diagnostics, key=Diagnostic.sort_key)))
 
 
 __all__ = ["RULES_BY_CODE", "LintResult", "lint", "lint_note"]

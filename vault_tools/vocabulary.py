@@ -50,6 +50,28 @@ IGNORE_KEY = "vault-tools-ignore"
 
 FOLLOW_UP_SECTION = "Follow-up"
 
+#: The front matter keys of SPEC's schema, spelled as SPEC spells them.
+SCHEMA_KEYS = (
+    "type",
+    "person",
+    "company",
+    "role",
+    "status",
+    "requested",
+    "date",
+    "thank_you_sent",
+    "last_contact",
+    "follow_up",
+    "keep_in_touch",
+    "tags",
+    "aliases",
+    "nudged",
+    "email",
+    "timezone",
+    "introduced_by",
+    IGNORE_KEY,
+)
+
 _NOT_WORD = re.compile(r"[\W_]+")
 #: Every Unicode dash (``‐ ‑ ‒ – — ―`` and the minus sign), read as a hyphen.
 _DASHES = re.compile(r"[\u2010-\u2015\u2212\ufe58\ufe63\uff0d]")
@@ -73,6 +95,12 @@ def canonical_key(name: str) -> str:
     if key.islower() and " " not in key and "-" not in key:
         return key  # the everyday spelling, as it is
     return key.casefold().replace(" ", "_").replace("-", "_")
+
+
+def schema_spelling(key: str) -> str | None:
+    """How SPEC spells the schema key whose canonical form is ``key`` (``vault_tools_ignore``
+    is ``vault-tools-ignore``); ``None`` for a key of the user's own."""
+    return _SPELLINGS.get(key)
 
 
 def normalize_heading(text: str) -> str:
@@ -115,3 +143,6 @@ def canonical_section(heading: str, aliases: Mapping[str, tuple[str, ...]]) -> s
         for text in (name, *more):
             lookup.setdefault(normalize_heading(text), name)
     return section_for(heading, lookup)
+
+
+_SPELLINGS = {canonical_key(name): name for name in SCHEMA_KEYS}

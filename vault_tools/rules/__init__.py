@@ -46,6 +46,7 @@ ALL_RULES: tuple[Rule, ...] = (
     Rule("VT107", "duplicate-key", "warning", frontmatter.duplicate_key),
     Rule("VT109", "hash-comment-value", "warning", frontmatter.hash_comment),
     Rule("VT110", "template-placeholder", "warning", frontmatter.template_placeholder),
+    Rule("VT111", "key-spelling", "warning", frontmatter.key_spelling),
     Rule("VT201", "missing-section", "error", sections.missing_section),
     Rule("VT202", "empty-section", "error", sections.empty_section),
     Rule("VT203", "duplicate-section", "warning", sections.duplicate_section),

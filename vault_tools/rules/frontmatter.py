@@ -8,11 +8,12 @@ import reprlib
 from collections.abc import Iterator
 from typing import Any
 
-from vault_tools.dates import BEYOND_CALENDAR, parse_cadence, parse_when
-from vault_tools.diagnostics import Finding
+from vault_tools.dates import BEYOND_CALENDAR, iso_date_text, parse_cadence, parse_when
+from vault_tools.diagnostics import Finding, Fix
+from vault_tools.edit import key_spelling_fix, quote_links_fix, value_text_fix
 from vault_tools.interview import Context, status_of
 from vault_tools.note import Note, shorten, unquoted_wikilink
-from vault_tools.vocabulary import STATUSES
+from vault_tools.vocabulary import STATUSES, schema_spelling
 
 DATE_KEYS = ("requested", "date", "thank_you_sent", "last_contact", "follow_up")
 TEXT_KEYS = ("person", "company", "role")
@@ -76,6 +77,10 @@ def wrong_type(note: Note, ctx: Context) -> Iterator[Finding]:
 
     Example: ``follow_up: next week``. Fix: ``follow_up: 2026-12-04``. A cadence longer
     than the calendar (``keep_in_touch: 99999999999d``) is reported too: write ``never``.
+
+    Fixable: a date written another way that reads as one date only (``2026/11/20``,
+    ``20 Nov 2026``, ``Nov 20, 2026``, ``20.11.2026``) is rewritten ``2026-11-20``, which
+    Obsidian shows as a date; ``03/04/2026`` (March or April?) is left to you.
     """
     fm = note.frontmatter
     if fm is None:
@@ -96,7 +101,10 @@ def wrong_type(note: Note, ctx: Context) -> Iterator[Finding]:
             line, column = _where(note, key)
             example = "2026-11-20T15:00" if key == "date" else "2026-11-20"
             yield Finding(
-                line, column, f'"{key}" is not a date: {_show(value)} (write it like {example})'
+                line,
+                column,
+                f'"{key}" is not a date: {_show(value)} (write it like {example})',
+                _date_fix(note, key, value, value, with_time=key == "date"),
             )
     nudged = fm.get("nudged")  # a date, or a list of dates
     for value in nudged if isinstance(nudged, list) else [nudged]:
@@ -109,6 +117,7 @@ def wrong_type(note: Note, ctx: Context) -> Iterator[Finding]:
                 column,
                 f'"nudged" is not a date or a list of dates: {_show(value)} '
                 "(write it like 2026-11-20, or a list of those)",
+                _date_fix(note, "nudged", nudged, value),
             )
     cadence = fm.get("keep_in_touch")
     days = parse_cadence(cadence) if cadence is not None else None
@@ -133,6 +142,17 @@ def wrong_type(note: Note, ctx: Context) -> Iterator[Finding]:
             continue
         line, column = _where(note, key)
         yield Finding(line, column, f'"{key}" should be a list of text, not {_describe(value)}')
+
+
+def _date_fix(note: Note, key: str, whole: Any, value: Any, with_time: bool = False) -> Fix | None:
+    """The fix of a date written another way: its ``YYYY-MM-DD`` (None when it has none)."""
+    if not isinstance(value, str):
+        return None
+    iso = iso_date_text(value, with_time)
+    if iso is None:
+        return None
+    expect = [iso if item == value else item for item in whole] if isinstance(whole, list) else iso
+    return value_text_fix(note, key, value, iso, expect)
 
 
 def _describe(value: Any) -> str:
@@ -252,6 +272,8 @@ def unquoted_wikilink_key(note: Note, ctx: Context) -> Iterator[Finding]:
     and a ``company: [[Acme Corp]]`` or ``role: [[Data Engineer]]`` as its text.
 
     Example: ``person: [[Jane Doe]]``. Fix: ``person: "[[Jane Doe]]"``.
+
+    Fixable: each unquoted link is quoted, the rest of the line kept.
     """
     fm = note.frontmatter
     if fm is None:
@@ -261,9 +283,14 @@ def unquoted_wikilink_key(note: Note, ctx: Context) -> Iterator[Finding]:
         if target is not None:
             line, column = _where(note, key)
             fix = _quoted_list(value) if unquoted_wikilink(value) is None else None
-            key = shorten(key)
+            shown = shorten(key)
             fix = fix or f'"[[{shorten(target)}]]"'
-            yield Finding(line, column, f'unquoted wikilink in "{key}": write {key}: {fix}')
+            yield Finding(
+                line,
+                column,
+                f'unquoted wikilink in "{shown}": write {shown}: {fix}',
+                quote_links_fix(note, key),
+            )
 
 
 def _quoted_list(value: Any) -> str | None:
@@ -300,6 +327,44 @@ def _unquoted_link_in(value: Any) -> str | None:
         if target is not None:
             return target
     return None
+
+
+_KEY_WRITTEN = re.compile(r"^(?P<key>[^\s#'\"?:,\[\]{}&*!|>%@`-][^:]*?)[ \t]*:(?=[ \t]|$)")
+
+
+def key_spelling(note: Note, ctx: Context) -> Iterator[Finding]:
+    """A key of the schema written another way: ``Status``, ``thank-you-sent``,
+    ``Thank you sent``.
+
+    Why: vault-tools reads keys ignoring case, and ``_``, ``-`` and a space alike, so the
+    note is read right; but a Dataview query or a script reading the file finds a key by
+    its spelling (``thank_you_sent`` does not find ``Thank-you-sent``), and a vault that
+    spells one key three ways is hard to query.
+
+    Example: ``Thank-you-sent: 2026-11-21``. Fix: ``thank_you_sent: 2026-11-21``.
+
+    Fixable: the key is rewritten as the schema spells it, its value untouched. A key
+    written twice (VT107) is left to you. Turn the rule off (``[rules] VT111 = "off"``) to
+    keep a spelling of your own.
+    """
+    fm = note.frontmatter
+    if fm is None:
+        return
+    for key, line in note.key_lines.items():
+        spelling = schema_spelling(key)
+        if spelling is None:
+            continue
+        m = _KEY_WRITTEN.match(note.line_text(line))
+        if m is None or m["key"] == spelling:
+            continue
+        written = shorten(m["key"])
+        yield Finding(
+            line,
+            1,
+            f'key "{written}" is read as "{spelling}": write it so, as other tools match '
+            "keys as written",
+            key_spelling_fix(note, key, spelling),
+        )
 
 
 def recommended_key_missing(note: Note, ctx: Context) -> Iterator[Finding]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from vault_tools.diagnostics import Finding
+from vault_tools.diagnostics import Finding, Fix, LineEdit, fix_of
 from vault_tools.interview import Context, meaningful_lines, status_of
 from vault_tools.interview import reflection_without_parts as interview_reflection_without_parts
 from vault_tools.note import Note, Section, shorten
@@ -30,6 +30,9 @@ def missing_section(note: Note, ctx: Context) -> Iterator[Finding]:
 
     Example: a done note without ``## Takeaways``. Fix: add ``## Takeaways`` with what you
     learned. The finding points at the line where the section belongs.
+
+    Fixable: the heading is added, empty, as the interview template writes it and where
+    the template puts it; then fill it in (VT202 reports it empty until you do).
     """
     required = _required(note, ctx)
     if required is None:
@@ -37,24 +40,45 @@ def missing_section(note: Note, ctx: Context) -> Iterator[Finding]:
     status, names = required
     found = ctx.sections(note)
     present = {s.name for s in found}
-    order = list(ctx.config.aliases)
+    order = list(ctx.section_order)
+    headings = dict(ctx.template_headings)
     for name in names:
         if name in present:
             continue
+        following = _following(found, order, name)
+        heading = headings.get(name, f"## {name}")
         yield Finding(
-            _insertion_line(note, found, order, name),
+            following.line if following else max(len(note.lines), 1),
             1,
             f'missing section "{name}" (required when status is {status})',
+            _heading_fix(note, following, heading),
         )
 
 
-def _insertion_line(note: Note, found: tuple[Section, ...], order: list[str], name: str) -> int:
-    """The heading before which ``name`` belongs (in canonical order), else the last line."""
+def _following(found: tuple[Section, ...], order: list[str], name: str) -> Section | None:
+    """The first section that comes after ``name`` in the template's order: ``name``
+    belongs before its heading (at the end of the note when there is none)."""
     rank = order.index(name) if name in order else len(order)
     for section in found:
         if section.name in order and order.index(section.name) > rank:
-            return section.line
-    return max(len(note.lines), 1)
+            return section
+    return None
+
+
+def _heading_fix(note: Note, following: Section | None, heading: str) -> Fix:
+    """Insert ``heading`` (and the blank lines around it) before ``following``, or at the
+    end of the note."""
+    if following is not None:
+        at = following.line
+        lines = [heading, ""]
+        if at - 1 >= note.body_start and note.line_text(at - 1).strip():
+            lines.insert(0, "")
+    else:
+        at = len(note.lines) + 1
+        lines = [heading]
+        if note.lines and note.lines[-1].strip():
+            lines.insert(0, "")
+    return fix_of(f'add an empty "{shorten(heading)}" heading', [LineEdit(at, 0, tuple(lines))])
 
 
 def empty_section(note: Note, ctx: Context) -> Iterator[Finding]:

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from vault_tools.config import Config
-from vault_tools.diagnostics import Diagnostic, LintResult
+from vault_tools.diagnostics import Diagnostic, Fix, LintResult
 from vault_tools.interview import (
     Context,
     Facts,
@@ -303,7 +303,7 @@ def _valid_rows(rows: object) -> bool:
     for row in rows:
         if not (
             isinstance(row, list)
-            and len(row) == 5
+            and (len(row) == 5 or (len(row) == 6 and Fix.from_row(row[5]) is not None))
             and type(row[0]) is int
             and type(row[1]) is int
             and row[0] >= 1
