@@ -172,7 +172,7 @@ def test_write_writes_the_report_then_leaves_it_alone_and_keeps_checks_exit_code
     assert (first.exit_code, first.stdout) == (1, "")
     assert first.stderr.splitlines() == [
         f"wrote {REPORT}",
-        "2 interview notes checked: 2 errors, 2 warnings",
+        "2 interview notes checked: 2 errors, 2 warnings; [*] 1 fixable with --fix",
     ]
     written = (root / REPORT).read_text("utf-8")
     assert unstamped(written) == shown  # what --format md prints, with its hash recorded

@@ -47,6 +47,7 @@ FLOORS: dict[str, int] = {
     "vault_tools.app": 12,
     "vault_tools.scaffold": 12,
     "vault_tools.watch": 13,
+    "vault_tools.editing": 13,  # the commands that edit notes: log, check --fix
     "vault_tools.render": 14,  # the output boundary: how paths and note text are shown
     "vault_tools.render.markdown": 15,
     "vault_tools.render.check": 16,  # its md note links with render.markdown

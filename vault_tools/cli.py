@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from vault_tools.app import Session
     from vault_tools.config import Config
     from vault_tools.dates import Period
+    from vault_tools.diagnostics import LintResult
     from vault_tools.files import WriteRefused
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -80,6 +81,19 @@ class WhenParam(click.ParamType):  # type: ignore[type-arg]
                 ctx,
             )
         return when
+
+
+#: ``log``'s events (``events.EVENTS``, kept here so that ``--help`` imports no core).
+EVENT_NAMES = (
+    "requested",
+    "nudged",
+    "scheduled",
+    "done",
+    "thanked",
+    "contact",
+    "declined",
+    "cancelled",
+)
 
 
 class WeekParam(click.ParamType):  # type: ignore[type-arg]
@@ -355,6 +369,19 @@ def cli() -> None:
     "already says the same; the exit code is check's.",
 )
 @force_option("vault-tools check --write --force")
+@click.option(
+    "--fix",
+    is_flag=True,
+    help="Apply the safe fixes (findings marked [*]) to the notes, then report what is left. "
+    "Only the lines a fix changes are written; a note that changed since it was read is left "
+    "alone.",
+)
+@click.option(
+    "--diff",
+    is_flag=True,
+    help="Print the safe fixes as a unified diff and write nothing; exit 1 when there is "
+    "something to fix (for CI).",
+)
 @cache_option
 @user_errors
 def check(
@@ -365,6 +392,8 @@ def check(
     strict: bool,
     write: bool,
     force: bool,
+    fix: bool,
+    diff: bool,
     no_cache: bool,
 ) -> None:
     """Lint interview notes: required keys and sections for each status, dates, questions.
@@ -380,6 +409,8 @@ def check(
       vault-tools check --format json --as-of 2026-11-27
       vault-tools check "Interviews/2026-11-20 Jane Doe.md"
       vault-tools check --write                    # Interviews/Check.md, for Obsidian
+      vault-tools check --fix                      # apply the safe fixes ([*])
+      vault-tools check --diff                     # show them, write nothing
     """
     from vault_tools.app import (
         check_exit_code,
@@ -392,6 +423,10 @@ def check(
     from vault_tools.render import check as render
 
     check_force(force, write)
+    if diff and (write or output_format is not None):
+        raise click.UsageError(
+            "check --diff prints a diff and writes nothing: leave out --write and --format"
+        )
     if write:
         check_write_format("check", output_format, ("md",))
         if paths:
@@ -400,10 +435,15 @@ def check(
                 "or leave out --write to check just them"
             )
     session = open_session(vault, as_of, use_cache=not no_cache, paths=paths)
-    try:
-        result = run_check(session, paths)
-    finally:
-        finish(session)
+    if fix or diff:
+        result = _fix(session, paths, diff)
+        if diff:
+            return
+    else:
+        try:
+            result = run_check(session, paths)
+        finally:
+            finish(session)
     if write or output_format == "md":
         meta = check_report_meta(session.as_of)
         body = render.render_markdown(result, finding_places(session.root, result))
@@ -423,6 +463,114 @@ def check(
     click.echo(output, nl=False)
     click.echo(render.summary_line(result), err=True)
     sys.exit(check_exit_code(result, strict))
+
+
+def _fix(session: Session, paths: tuple[str, ...], diff: bool) -> LintResult:
+    """``check --fix`` (the check of what is left, once the fixes are written) or
+    ``check --diff`` (the diff printed; exits 1 when there is something to fix)."""
+    from vault_tools.edit import unified_diff
+    from vault_tools.editing import run_fix
+
+    try:
+        run, result = run_fix(session, paths, write=not diff)
+    finally:
+        finish(session)
+    for path, reason in run.left_alone:
+        warn(f"left {path} alone: {reason}")
+    count, notes = run.fixed, len(run.changes)
+    in_notes = f"{count} finding{'s' if count != 1 else ''} in {notes} note" + (
+        "s" if notes != 1 else ""
+    )
+    if diff:
+        for change in run.changes:
+            text = unified_diff(change.path, change.before, change.after)
+            click.echo(printable(text, keep_lines=True), nl=False)
+        say(f"would fix {in_notes} (vault-tools check --fix)" if notes else "nothing to fix")
+        sys.exit(1 if notes else 0)
+    if notes:
+        say(f"fixed {in_notes}")
+    return result
+
+
+_EVENTS_HELP = """\b
+Events (SPEC's table):
+  requested            status: requested, requested: DATE
+  nudged               nudged gains DATE (a date becomes a list of dates)
+  scheduled DATETIME   status: scheduled, date: DATETIME
+  done                 status: done (and date, when it had none)
+  thanked              thank_you_sent: DATE; an open Follow-up task mentioning
+                       "thank" is ticked with ✅ DATE
+  contact              last_contact: DATE
+  declined, cancelled  status: declined / cancelled"""
+
+
+@cli.command(context_settings=CONTEXT_SETTINGS, epilog=_EVENTS_HELP)
+@click.argument("note")
+@click.argument("event", type=click.Choice(EVENT_NAMES, case_sensitive=False))
+@click.argument("value", required=False, metavar="[DATETIME]")
+@vault_options
+@click.option(
+    "--on",
+    "on",
+    default=None,
+    metavar="DATE[THH:MM]",
+    help="When it happened (default: today, or --as-of): 2026-11-21, or 2026-11-21T15:00 "
+    "where a time fits (the interview's date).",
+)
+@click.option("--quiet", is_flag=True, help="Do not print the change (a diff, on stderr).")
+@user_errors
+def log(
+    note: str,
+    event: str,
+    value: str | None,
+    vault: Path | None,
+    as_of: dt.date | None,
+    on: str | None,
+    quiet: bool,
+) -> None:
+    """Record a step of the practice in a note's front matter, without hand-editing YAML.
+
+    NOTE is the note's path (or its name), or a person's name when one of their notes
+    fits the event. Only the lines of the keys it sets change (a new key goes after the
+    last one); comments, key order, quoting, CRLF and a BOM are kept. The change is shown
+    as a diff on stderr. A status only moves forward, and an event already recorded
+    changes nothing. Exit 2, with nothing written, when the front matter cannot be edited
+    safely or the note changed on disk meanwhile.
+
+    \b
+    Examples:
+      vault-tools log "Jane Doe" thanked
+      vault-tools log "Interviews/2026-12-04 Elena Petrova.md" scheduled 2026-12-04T15:00
+      vault-tools log "Priya Nair" nudged --on 2026-11-27
+    """
+    from vault_tools.edit import unified_diff
+    from vault_tools.editing import describe, run_log
+    from vault_tools.events import Moment, parse_moment
+
+    event = event.lower()
+    if value is not None and event != "scheduled":
+        raise click.UsageError(f"{event} takes no DATETIME; give the day with --on")
+    written = value if event == "scheduled" and value is not None else on
+    if event == "scheduled" and written is None:
+        raise click.UsageError("scheduled needs the interview's date: scheduled 2026-12-04T15:00")
+    session = open_session(vault, as_of)
+    when: Moment | None = Moment(session.as_of) if written is None else parse_moment(written)
+    if when is None:
+        raise click.BadParameter(
+            f"{_quoted(written)} is not a date or datetime; write 2026-11-21 or 2026-11-21T15:00",
+            param_hint="'DATETIME'" if value is not None else "'--on'",
+        )
+    try:
+        result = run_log(session, note, event, when)
+    finally:
+        finish(session)
+    for line in describe(result):
+        say(line)
+    if result.after == result.before:
+        say(f"{result.path}: already recorded, nothing to change")
+    elif not quiet:
+        text = unified_diff(result.path, result.before, result.after)
+        click.echo(printable(text, keep_lines=True), nl=False, err=True)
 
 
 @cli.command(context_settings=CONTEXT_SETTINGS)

@@ -16,6 +16,7 @@ from vault_tools.dates import parse_when
 from vault_tools.edit import AddItem, Edit, EditRefused, SetValue, TickTask, yaml_text
 from vault_tools.interview import (
     Context,
+    Properties,
     date_of,
     followup_tasks,
     mentions_thanks,
@@ -81,7 +82,7 @@ class LogPlan:
     notes: tuple[str, ...] = ()
 
 
-def applies_to(note: Note, event: str) -> bool:
+def applies_to(note: Properties, event: str) -> bool:
     """Whether ``event`` is one that ``note`` can still record: how a person's name picks
     one of their notes."""
     status = status_of(note)

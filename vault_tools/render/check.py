@@ -8,11 +8,16 @@ from vault_tools.diagnostics import Diagnostic, LintResult
 from vault_tools.render import json_dumps, printable
 from vault_tools.render.markdown import place_link, plain_text, wikilink
 
+#: Marks a finding that ``check --fix`` fixes, as Ruff marks its own.
+FIXABLE = "[*] "
+
 
 def render_text(result: LintResult) -> str:
-    """One clickable line per finding: ``path:line:col: CODE severity: message``."""
+    """One clickable line per finding: ``path:line:col: CODE severity: message``, the
+    message marked ``[*]`` when ``check --fix`` fixes it."""
     return "".join(
-        f"{printable(d.path)}:{d.line}:{d.column}: {d.rule} {d.severity}: {printable(d.message)}\n"
+        f"{printable(d.path)}:{d.line}:{d.column}: {d.rule} {d.severity}: "
+        f"{FIXABLE if d.fix is not None else ''}{printable(d.message)}\n"
         for d in result.diagnostics
     )
 
@@ -50,13 +55,16 @@ def render_github(result: LintResult) -> str:
 
 
 def summary_line(result: LintResult, files_unreadable: int = 0) -> str:
+    """The line on stderr after the findings: the counts, and how many ``--fix`` fixes."""
     errors, warnings = result.count("error"), result.count("warning")
     notes = f"{result.notes_checked} interview note{'s' if result.notes_checked != 1 else ''}"
     if not errors and not warnings:
         return f"{notes} checked: all clean"
+    fixable = sum(1 for d in result.diagnostics if d.fix is not None)
     return (
         f"{notes} checked: {errors} error{'s' if errors != 1 else ''}, "
         f"{warnings} warning{'s' if warnings != 1 else ''}"
+        + (f"; {FIXABLE}{fixable} fixable with --fix" if fixable else "")
     )
 
 

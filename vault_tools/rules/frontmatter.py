@@ -361,8 +361,8 @@ def key_spelling(note: Note, ctx: Context) -> Iterator[Finding]:
         yield Finding(
             line,
             1,
-            f'key "{written}" is read as "{spelling}": write it so, as other tools match '
-            "keys as written",
+            f'key "{written}" is "{spelling}" spelled another way (queries and scripts '
+            "match keys as written)",
             key_spelling_fix(note, key, spelling),
         )
 
