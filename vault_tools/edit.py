@@ -458,10 +458,12 @@ class AddItem:
 
 @dataclass(frozen=True)
 class TickTask:
-    """Mark the task on ``line`` done on ``day`` (``✅ day``, or ``[completion:: day]``)."""
+    """Mark the task on ``line`` done on ``day``: ``✅ day``, or ``[completion:: day]``
+    when ``dataview`` (the note writes its tasks' dates as Dataview fields)."""
 
     line: int
     day: str
+    dataview: bool = False
 
 
 Edit = SetValue | AddItem | TickTask
@@ -501,7 +503,8 @@ def plan_edits(lines: Sequence[str], edits: Sequence[Edit]) -> Plan:
     appended: list[str] = []
     for edit in edits:
         if isinstance(edit, TickTask):
-            plan.edits.append(LineEdit(edit.line, 1, (tick_line(lines[edit.line - 1], edit.day),)))
+            ticked = tick_line(lines[edit.line - 1], edit.day, edit.dataview)
+            plan.edits.append(LineEdit(edit.line, 1, (ticked,)))
             plan.ticked[edit.line] = edit.day
             continue
         block = lay.find(edit.key)
@@ -565,18 +568,21 @@ _OPEN_TASK = re.compile(
     r"^(?P<head>[ \t]*(?:>[ \t]?)*[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+\[)[^\]](?=\])"
 )
 _DATAVIEW = re.compile(r"[\[(][\w -]+::")
+_TASKS_DATES = ("📅", "📆", "🗓", "⏳", "🛫", "➕", "✅")
 
 
-def tick_line(text: str, day: str) -> str:
+def tick_line(text: str, day: str, dataview: bool = False) -> str:
     """A task line marked done on ``day``, as Obsidian Tasks writes it: ``[x]``, and
-    ``✅ day`` before a block id (``[completion:: day]`` in a Dataview-style task)."""
+    ``✅ day`` before a block id; ``[completion:: day]`` in a task with Dataview fields,
+    or with ``dataview`` when the line has neither kind."""
     m = _OPEN_TASK.match(text)
     if m is None:
         raise EditRefused(f"line is not a task: {shorten(text.strip(), 60)!r}")
     ticked = m["head"] + "x" + text[m.end() :]
-    stamp = (
-        f"[completion:: {day}]" if _DATAVIEW.search(ticked) and "📅" not in ticked else f"✅ {day}"
-    )
+    emoji = any(mark in ticked for mark in _TASKS_DATES)
+    if _DATAVIEW.search(ticked) is not None or emoji:
+        dataview = not emoji
+    stamp = f"[completion:: {day}]" if dataview else f"✅ {day}"
     body = ticked.rstrip(" \t")
     tail = ticked[len(body) :]
     block_id = _BLOCK_ID.search(body)

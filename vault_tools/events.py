@@ -9,6 +9,7 @@ or declining a done interview) is refused with what to do instead.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -138,9 +139,11 @@ def plan_event(note: Note, event: str, when: Moment, ctx: Context) -> LogPlan:
             edits.append(SetValue("date", when.text(), when.text()))
     elif event == "thanked":
         edits.extend(_set_date(note, "thank_you_sent", day, ctx, notes))
-        for task in followup_tasks(note, ctx):
+        tasks = followup_tasks(note, ctx)
+        dataview = _writes_dataview(note, [t.line for t in tasks])
+        for task in tasks:
             if task.open and mentions_thanks(task):
-                edits.append(TickTask(task.line, day))
+                edits.append(TickTask(task.line, day, dataview))
     elif event == "contact":
         last = date_of(note, "last_contact", ctx)
         if last is not None and last >= when.day:
@@ -154,6 +157,21 @@ def plan_event(note: Note, event: str, when: Moment, ctx: Context) -> LogPlan:
     else:
         raise EditRefused(f"unknown event {event!r}: use one of {', '.join(EVENTS)}")
     return LogPlan(tuple(edits), tuple(notes))
+
+
+_DATAVIEW_DATE = re.compile(r"[\[(](?:due|completion|scheduled|start|created)::", re.IGNORECASE)
+
+
+def _writes_dataview(note: Note, lines: Sequence[int]) -> bool:
+    """Whether the note's tasks write their dates as Dataview fields (``[due:: …]``)
+    rather than as Tasks emoji: a tick is stamped as the others are."""
+    for number in lines:
+        text = note.line_text(number)
+        if _DATAVIEW_DATE.search(text):
+            return True
+        if any(mark in text for mark in "📅📆🗓⏳✅"):
+            return False
+    return False
 
 
 def _set_date(note: Note, key: str, day: str, ctx: Context, notes: list[str]) -> Sequence[Edit]:
