@@ -517,7 +517,11 @@ Events (SPEC's table):
     help="When it happened (default: today, or --as-of): 2026-11-21, or 2026-11-21T15:00 "
     "where a time fits (the interview's date).",
 )
-@click.option("--quiet", is_flag=True, help="Do not print the change (a diff, on stderr).")
+@click.option(
+    "--quiet",
+    is_flag=True,
+    help="Print nothing but errors (not the change's diff, nor what was already recorded).",
+)
 @user_errors
 def log(
     note: str,
@@ -564,11 +568,13 @@ def log(
         result = run_log(session, note, event, when)
     finally:
         finish(session)
+    if quiet:
+        return
     for line in describe(result):
         say(line)
     if result.after == result.before:
         say(f"{result.path}: already recorded, nothing to change")
-    elif not quiet:
+    else:
         text = unified_diff(result.path, result.before, result.after)
         click.echo(printable(text, keep_lines=True), nl=False, err=True)
 
