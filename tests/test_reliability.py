@@ -12,6 +12,7 @@ docs/RELIABILITY.md lists every case id of these tables; a test keeps it that wa
 from __future__ import annotations
 
 import builtins
+import contextlib
 import errno
 import hashlib
 import io
@@ -626,6 +627,58 @@ def test_hostile_input(case: Hostile, tmp_path: Path, monkeypatch: pytest.Monkey
     printed = outcome.text.splitlines()
     assert len(printed) == len(outcome.payload["diagnostics"])
     assert not any(ch < " " or "\ud800" <= ch <= "\udfff" for line in printed for ch in line)
+
+
+#: The hostile vaults the editing commands run on: not the heavy ones (they have their own
+#: limits in a child), and not the faults that change the vault themselves mid-run.
+EDITOR_PARAMS = [
+    pytest.param(case, id=case.id)
+    for case in HOSTILE
+    if not case.isolated and not case.slow and case.exit_code != 2 and "-between-" not in case.id
+]
+
+
+@pytest.mark.parametrize("case", EDITOR_PARAMS)
+def test_hostile_input_through_the_editing_commands(
+    case: Hostile, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``check --diff``, ``check --fix`` and ``log`` on each hostile vault: no traceback
+    (the runner raises), exit 0, 1 or 2 with a message; --diff writes nothing; after
+    --fix, nothing is left to fix; a refused log leaves its note byte for byte."""
+    root = tmp_path / "vault"
+    (root / "Interviews").mkdir(parents=True)
+    (root / CONTROL[0]).write_text(CONTROL[1], encoding="utf-8")
+    case.setup(root, monkeypatch)
+    runner = CliRunner()
+    base = ["--vault", str(root), "--as-of", AS_OF.isoformat()]
+
+    def files() -> dict[str, bytes]:
+        found: dict[str, bytes] = {}
+        for path in root.rglob("*"):
+            rel = path.relative_to(root).as_posix()
+            if rel.startswith(".vault-tools") or path.is_symlink() or not path.is_file():
+                continue
+            with contextlib.suppress(OSError):
+                found[rel] = path.read_bytes()
+        return found
+
+    before = files()
+    diff = runner.invoke(cli, ["check", "--diff", *base], catch_exceptions=False)
+    assert diff.exit_code in (0, 1), diff.stderr
+    assert files() == before
+    fixed = runner.invoke(cli, ["check", "--fix", *base], catch_exceptions=False)
+    assert fixed.exit_code in (0, 1), fixed.stderr
+    again = runner.invoke(cli, ["check", "--diff", *base], catch_exceptions=False)
+    assert (again.exit_code, again.stdout) == (0, ""), again.stdout
+    for rel in sorted(files()):
+        if not rel.endswith(".md"):
+            continue
+        kept = files().get(rel)
+        result = runner.invoke(cli, ["log", rel, "nudged", *base], catch_exceptions=False)
+        assert result.exit_code in (0, 2), result.stderr
+        if result.exit_code == 2:
+            assert result.stderr.startswith("vault-tools: error: "), result.stderr
+            assert files().get(rel) == kept
 
 
 def test_file_names_are_printed_escaped_and_round_trip_in_json(tmp_path: Path) -> None:
