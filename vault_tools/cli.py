@@ -276,6 +276,23 @@ def say(message: str) -> None:
     click.echo(printable(message), err=True)
 
 
+def write_bytes(data: bytes) -> None:
+    """``data`` on stdout as it is (no newline translation, whatever the locale)."""
+    sys.stdout.flush()
+    binary = getattr(sys.stdout, "buffer", None)
+    if binary is None:
+        click.echo(data.decode("utf-8", "replace"), nl=False)
+        return
+    binary.write(data)
+    binary.flush()
+
+
+def shown_diff(text: str) -> str:
+    """A diff for a person to read: control characters of the notes escaped, CRLF shown
+    as a line break."""
+    return printable(text.replace("\r\n", "\n"), keep_lines=True)
+
+
 def warn(message: str) -> None:
     say(f"vault-tools: warning: {message}")
 
@@ -482,9 +499,14 @@ def _fix(session: Session, paths: tuple[str, ...], diff: bool) -> LintResult:
         "s" if notes != 1 else ""
     )
     if diff:
+        exact = not sys.stdout.isatty()
         for change in run.changes:
-            text = unified_diff(change.path, change.before, change.after)
-            click.echo(printable(text, keep_lines=True), nl=False)
+            text = unified_diff(printable(change.path), change.before, change.after)
+            if exact:
+                # A patch for CI or `git apply`: the lines as the notes hold them.
+                write_bytes(text.encode("utf-8"))
+            else:
+                click.echo(shown_diff(text), nl=False)
         say(f"would fix {in_notes} (vault-tools check --fix)" if notes else "nothing to fix")
         sys.exit(1 if notes else 0)
     if notes:
@@ -575,8 +597,8 @@ def log(
     if result.after == result.before:
         say(f"{result.path}: already recorded, nothing to change")
     else:
-        text = unified_diff(result.path, result.before, result.after)
-        click.echo(printable(text, keep_lines=True), nl=False, err=True)
+        text = unified_diff(printable(result.path), result.before, result.after)
+        click.echo(shown_diff(text), nl=False, err=True)
 
 
 @cli.command(context_settings=CONTEXT_SETTINGS)

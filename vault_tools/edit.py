@@ -728,7 +728,7 @@ def _block_of(note: Note, key: str) -> tuple[Layout, KeyBlock] | None:
     return lay, block
 
 
-_UNQUOTED_LINK = re.compile(r"\[\[([^\[\]\"'\\]*)\]\]")
+_UNQUOTED_LINK = re.compile(r"(?<![\"'])\[\[([^\[\]\"'\\]*)\]\](?![\"'])")
 
 
 def quote_links_fix(note: Note, key: str) -> Fix | None:
@@ -786,11 +786,13 @@ def value_text_fix(note: Note, key: str, old: str, new: str, expect: Any) -> Fix
     if found is None:
         return None
     _, block = found
-    spans = (
-        [(block.line, block.start, block.end)]
-        if block.shape != "block-list"
-        else [(item.line, item.start, item.end) for item in block.items]
-    )
+    if block.shape == "block-list":
+        spans = [(item.line, item.start, item.end) for item in block.items]
+    elif block.shape == "flow":
+        line = note.lines[block.line - 1]
+        spans = [(block.line, a, b) for a, b in _flow_items(line, block.start, block.end)]
+    else:
+        spans = [(block.line, block.start, block.end)]
     for number, start, end in spans:
         text = note.lines[number - 1]
         written = text[start:end]
@@ -799,6 +801,37 @@ def value_text_fix(note: Note, key: str, old: str, new: str, expect: Any) -> Fix
             edits = [LineEdit(number, 1, (text[:start] + value + text[end:],))]
             return front_matter_fix(note, f"write {new}", edits, {key: expect})
     return None
+
+
+def _flow_items(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The columns of each item of the one-line flow list ``text[start:end]``, spaces
+    trimmed; none when it nests."""
+    spans: list[tuple[int, int]] = []
+    i = item = start + 1
+    while i < end - 1:
+        c = text[i]
+        if c in "\"'" and not text[item:i].strip():
+            closed = _quoted_end(text, i)
+            if closed is None:
+                return []
+            i = closed
+            continue
+        if c in "[]{}":
+            return []
+        if c == ",":
+            spans.append((item, i))
+            item = i + 1
+        i += 1
+    spans.append((item, end - 1))
+    trimmed: list[tuple[int, int]] = []
+    for a, b in spans:
+        while a < b and text[a] in " \t":
+            a += 1
+        while b > a and text[b - 1] in " \t":
+            b -= 1
+        if a < b:
+            trimmed.append((a, b))
+    return trimmed
 
 
 def _unquoted(written: str) -> str:
@@ -812,14 +845,17 @@ def _unquoted(written: str) -> str:
 
 
 def unified_diff(path: str, old: bytes, new: bytes) -> str:
-    """A unified diff of a note's change, as ``git diff`` shows it (``a/`` and ``b/``)."""
+    """A unified diff of a note's change, as ``git diff`` makes it (``a/`` and ``b/``): a
+    CRLF line keeps its CR, so the diff applies to the note as it is (``git apply``)."""
     # Split as editors do, not at every character Python calls a line break.
     before = list(_lines_with_ends(old.decode("utf-8")))
     after = list(_lines_with_ends(new.decode("utf-8")))
     out: list[str] = []
     for line in difflib.unified_diff(before, after, f"a/{path}", f"b/{path}"):
-        if line.endswith(("\r\n", "\n", "\r")):
-            out.append(line.rstrip("\r\n") + "\n")
+        if line.endswith("\n"):
+            out.append(line)
+        elif line.endswith("\r"):
+            out.append(line[:-1] + "\n")  # a lone CR ends no line in a patch
         else:
             out.append(line + "\n\\ No newline at end of file\n")
     return "".join(out)
