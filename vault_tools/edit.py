@@ -546,8 +546,9 @@ def _add_item(lines: Sequence[str], lay: Layout, block: KeyBlock, edit: AddItem)
         prefix = lines[last.line - 1][: last.start]
         return [LineEdit(last.line + 1, 0, (prefix + edit.text,))]
     if block.shape == "flow":
-        inner = line[block.start + 1 : block.end - 1]
-        joined = f"{edit.text}" if not inner.strip() else f"{inner.rstrip()}, {edit.text}"
+        inner = line[block.start + 1 : block.end - 1].rstrip()
+        inner = inner[:-1].rstrip() if inner.endswith(",") else inner  # ``[a, ]``
+        joined = f"{edit.text}" if not inner.strip() else f"{inner}, {edit.text}"
         new_line = line[: block.start] + "[" + joined + "]" + line[block.end :]
         return [LineEdit(block.line, 1, (new_line,))]
     if block.shape == "empty":
@@ -555,10 +556,11 @@ def _add_item(lines: Sequence[str], lay: Layout, block: KeyBlock, edit: AddItem)
     # A scalar becomes a list, in the style the front matter already uses.
     old = line[block.start : block.end]
     style = _list_style(lines, lay)
-    if style == "flow":
+    # A plain text holding a flow indicator would be more than one item inside ``[...]``.
+    if style == "flow" and not (block.shape == "plain" and re.search(r"[,\[\]{}]", old)):
         new_line = line[: block.start] + f"[{old}, {edit.text}]" + line[block.end :]
         return [LineEdit(block.line, 1, (new_line,))]
-    prefix = style or "  - "
+    prefix = style if style not in (None, "flow") else "  - "
     head = line[: block.colon_end] + line[block.end :].rstrip(" \t")
     return [LineEdit(block.line, 1, (head, prefix + old, prefix + edit.text))]
 
