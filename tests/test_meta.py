@@ -44,3 +44,11 @@ def test_every_command_has_help_with_an_example(name: str) -> None:
     assert result.exit_code == 0
     assert "Example" in result.stdout and f"vault-tools {name}" in result.stdout
     assert "--vault" in result.stdout and "--as-of" in result.stdout
+
+
+def test_log_offers_every_event_the_core_records() -> None:
+    """cli.py spells the events out (``--help`` imports no core): the same, in order."""
+    from vault_tools.cli import EVENT_NAMES
+    from vault_tools.events import EVENTS
+
+    assert EVENT_NAMES == EVENTS

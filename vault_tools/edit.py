@@ -739,11 +739,7 @@ def quote_links_fix(note: Note, key: str) -> Fix | None:
     if found is None or note.frontmatter is None:
         return None
     _, block = found
-    spans = (
-        [(block.line, block.start, block.end)]
-        if block.shape != "block-list"
-        else [(item.line, item.start, item.end) for item in block.items]
-    )
+    spans = _value_spans(note.lines, block)
     edits: list[LineEdit] = []
     for number, start, end in spans:
         text = note.lines[number - 1]
@@ -788,14 +784,7 @@ def value_text_fix(note: Note, key: str, old: str, new: str, expect: Any) -> Fix
     if found is None:
         return None
     _, block = found
-    if block.shape == "block-list":
-        spans = [(item.line, item.start, item.end) for item in block.items]
-    elif block.shape == "flow":
-        line = note.lines[block.line - 1]
-        spans = [(block.line, a, b) for a, b in _flow_items(line, block.start, block.end)]
-    else:
-        spans = [(block.line, block.start, block.end)]
-    for number, start, end in spans:
+    for number, start, end in _value_spans(note.lines, block, each_item=True):
         text = note.lines[number - 1]
         written = text[start:end]
         if _unquoted(written) == old:
@@ -803,6 +792,19 @@ def value_text_fix(note: Note, key: str, old: str, new: str, expect: Any) -> Fix
             edits = [LineEdit(number, 1, (text[:start] + value + text[end:],))]
             return front_matter_fix(note, f"write {new}", edits, {key: expect})
     return None
+
+
+def _value_spans(
+    lines: Sequence[str], block: KeyBlock, each_item: bool = False
+) -> list[tuple[int, int, int]]:
+    """(line, start, end) of the key's value: each item of a block list, the value on the
+    key's line, or with ``each_item`` each item of a one-line flow list."""
+    if block.shape == "block-list":
+        return [(item.line, item.start, item.end) for item in block.items]
+    if block.shape == "flow" and each_item:
+        line = lines[block.line - 1]
+        return [(block.line, a, b) for a, b in _flow_items(line, block.start, block.end)]
+    return [(block.line, block.start, block.end)]
 
 
 def _flow_items(text: str, start: int, end: int) -> list[tuple[int, int]]:
