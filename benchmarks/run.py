@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -351,7 +352,40 @@ def bench_size(notes: int, work: Path, repeat: int) -> list[tuple[str, float | N
     if watch is not None:
         rows.append(("watch: re-check one saved note", watch[0], "s"))
         rows.append(("watch: save to findings printed (debounce included)", watch[1], "s"))
+    rows.extend(editing_rows(root, note, check, repeat))
     rows.append(("(F2, for the ratios)", f2, "s"))
+    return rows
+
+
+def editing_rows(
+    root: Path, note: Path, check: list[str], repeat: int
+) -> list[tuple[str, float | None, str]]:
+    """Issue #12: ``check --diff`` (every fix worked out, nothing written) with a warm
+    cache, and ``log`` finding a note by its person's name and writing one edit."""
+    run_once(check)
+    rows: list[tuple[str, float | None, str]] = [
+        ("warm `check --diff` (every fix worked out)", median_time([*check, "--diff"], repeat), "s")
+    ]
+    original = note.read_bytes()
+    person = re.search(rb'^person: "\[\[(.+?)\]\]"', original, re.MULTILINE)
+    if person is None:
+        return rows
+    vt = vault_tools_command()
+    log = [*vt, "log", person[1].decode(), "contact", "--vault", str(root)]
+    log += ["--as-of", AS_OF, "--quiet"]
+
+    def restore() -> None:
+        note.write_bytes(original)
+        old = time.time() - 3600
+        os.utime(note, (old, old))
+
+    restore()
+    run_once(check)
+    try:
+        took = median_time(log, repeat, before=restore)
+        rows.append(("`log PERSON contact` (found by name, written)", took, "s"))
+    finally:
+        restore()
     return rows
 
 
