@@ -2,9 +2,9 @@
 ``sample_vault`` (or ``rules``) is run again, on a copy, and must print what the README
 shows, stdout then stderr.
 
-A line ``...`` (or ``…``) elides a part: the parts shown must appear in the output, in order. Blocks on
-a vault of the reader's own (``~/Notes``) and ``watch``, which runs until stopped, are not
-run.
+A line ``...`` (or ``…``) elides a part: the parts shown must appear in the output, in
+order. Blocks on a vault of the reader's own (``~/Notes``) and ``watch``, which runs until
+stopped, are not run.
 """
 
 from __future__ import annotations
