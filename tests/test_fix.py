@@ -19,6 +19,7 @@ import os
 import re
 import shutil
 import subprocess
+import time
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
@@ -722,3 +723,39 @@ def test_generated_notes_fixes_hold_keep_bytes_and_settle(
     left = {(d.rule, d.message) for d in lint_note(after, ctx)}
     assert not left & {(d.rule, d.message) for d in fixed}
     assert fixed_bytes(rel, new, ctx) == (new, [])
+
+
+def test_a_fix_planted_in_the_cache_is_never_applied(tmp_path: Path) -> None:
+    """A cache is data from the vault's folder (a stranger's, maybe): --fix works its fixes
+    out again from the note it reads, so a crafted fix in the cache writes nothing."""
+    import sqlite3
+
+    note = '---\nperson: "[[Jane Doe]]"\ncompany: Acme\nstatus: planned\n---\n## Objectives\n- x\n'
+    root = make_vault(tmp_path / "v", {"Interviews/jane.md": note})
+    time.sleep(2.5)  # past the "racy" window: the cache keeps the note's row as it is
+    base = ["--vault", str(root), "--as-of", AS_OF.isoformat()]
+    runner = CliRunner()
+    runner.invoke(cli, ["check", *base], catch_exceptions=False)  # the snapshot, too
+    first = runner.invoke(cli, ["check", "--format", "json", *base], catch_exceptions=False)
+    (finding,) = json.loads(first.stdout)["diagnostics"]  # VT106: no "role", no fix
+    assert finding["rule"] == "VT106" and finding["fix"] is None
+    planted = ["add the role", [[1, 5, ["PWNED"]]], []]
+    db = sqlite3.connect(root / ".vault-tools" / "cache.sqlite")
+    with db:
+        for (lint,) in db.execute("SELECT lint FROM files WHERE lint IS NOT NULL").fetchall():
+            rows = json.loads(lint)
+            db.execute(
+                "UPDATE files SET lint = ? WHERE lint = ?",
+                (json.dumps([[*row[:5], planted] for row in rows]), lint),
+            )
+        for (result,) in db.execute("SELECT result FROM snapshot").fetchall():
+            checked, rows = json.loads(result)
+            made = [[*row[:6], planted] for row in rows]
+            db.execute("UPDATE snapshot SET result = ?", (json.dumps([checked, made]),))
+    db.close()
+    shown = runner.invoke(cli, ["check", "--format", "json", *base], catch_exceptions=False)
+    assert json.loads(shown.stdout)["diagnostics"][0]["fix"]["edits"][0]["insert"] == ["PWNED"]
+    fixed = runner.invoke(cli, ["check", "--fix", *base], catch_exceptions=False)
+    assert fixed.exit_code == 0
+    assert (root / "Interviews/jane.md").read_text("utf-8") == note
+    assert "fixed" not in fixed.stderr
