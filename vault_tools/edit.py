@@ -573,6 +573,21 @@ _DATAVIEW = re.compile(r"[\[(][\w -]+::")
 _TASKS_DATES = ("📅", "📆", "🗓", "⏳", "🛫", "➕", "✅")
 
 
+_DATAVIEW_DATE = re.compile(r"[\[(](?:due|completion|scheduled|start|created)::", re.IGNORECASE)
+
+
+def writes_dataview(task_lines: Iterable[str]) -> bool:
+    """Whether a note's tasks (their lines, in order) write their dates as Dataview fields
+    (``[due:: …]``) rather than as Tasks emoji, by the first that writes one: a tick is
+    stamped as the others are."""
+    for text in task_lines:
+        if _DATAVIEW_DATE.search(text):
+            return True
+        if any(mark in text for mark in _TASKS_DATES):
+            return False
+    return False
+
+
 def tick_line(text: str, day: str, dataview: bool = False) -> str:
     """A task line marked done on ``day``, as Obsidian Tasks writes it: ``[x]``, and
     ``✅ day`` before a block id; ``[completion:: day]`` in a task with Dataview fields,

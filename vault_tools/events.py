@@ -9,12 +9,19 @@ or declining a done interview) is refused with what to do instead.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from vault_tools.dates import parse_when
-from vault_tools.edit import AddItem, Edit, EditRefused, SetValue, TickTask, yaml_text
+from vault_tools.edit import (
+    AddItem,
+    Edit,
+    EditRefused,
+    SetValue,
+    TickTask,
+    writes_dataview,
+    yaml_text,
+)
 from vault_tools.interview import (
     Context,
     Properties,
@@ -140,7 +147,7 @@ def plan_event(note: Note, event: str, when: Moment, ctx: Context) -> LogPlan:
     elif event == "thanked":
         edits.extend(_set_date(note, "thank_you_sent", day, ctx, notes))
         tasks = followup_tasks(note, ctx)
-        dataview = _writes_dataview(note, [t.line for t in tasks])
+        dataview = writes_dataview(note.line_text(t.line) for t in tasks)
         for task in tasks:
             if task.open and mentions_thanks(task):
                 edits.append(TickTask(task.line, day, dataview))
@@ -157,21 +164,6 @@ def plan_event(note: Note, event: str, when: Moment, ctx: Context) -> LogPlan:
     else:
         raise EditRefused(f"unknown event {event!r}: use one of {', '.join(EVENTS)}")
     return LogPlan(tuple(edits), tuple(notes))
-
-
-_DATAVIEW_DATE = re.compile(r"[\[(](?:due|completion|scheduled|start|created)::", re.IGNORECASE)
-
-
-def _writes_dataview(note: Note, lines: Sequence[int]) -> bool:
-    """Whether the note's tasks write their dates as Dataview fields (``[due:: …]``)
-    rather than as Tasks emoji: a tick is stamped as the others are."""
-    for number in lines:
-        text = note.line_text(number)
-        if _DATAVIEW_DATE.search(text):
-            return True
-        if any(mark in text for mark in "📅📆🗓⏳✅"):
-            return False
-    return False
 
 
 def _set_date(note: Note, key: str, day: str, ctx: Context, notes: list[str]) -> Sequence[Edit]:
