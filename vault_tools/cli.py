@@ -357,7 +357,8 @@ def cli() -> None:
     """The command-line companion to a vault of informational-interview notes.
 
     One Markdown note per conversation, with YAML front matter. vault-tools checks the
-    notes, reports due follow-ups, writes a weekly reflection digest and scaffolds notes.
+    notes (and repairs what it safely can), records each step of the practice, reports due
+    follow-ups, writes a weekly reflection digest and scaffolds notes.
 
     \b
     Example:
@@ -521,7 +522,8 @@ Events (SPEC's table):
   scheduled DATETIME   status: scheduled, date: DATETIME
   done                 status: done (and date, when it had none)
   thanked              thank_you_sent: DATE; an open Follow-up task mentioning
-                       "thank" is ticked with ✅ DATE
+                       "thank" is ticked with ✅ DATE ([completion:: DATE] where
+                       the note dates its tasks with Dataview fields)
   contact              last_contact: DATE
   declined, cancelled  status: declined / cancelled"""
 
