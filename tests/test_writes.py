@@ -664,3 +664,47 @@ def test_writes_in_a_vault_whose_names_are_not_utf8(tmp_path: Path) -> None:
     assert (root / os.fsdecode(b"Interviews/x\xff.md")).read_text("utf-8") == "note\n"
     assert len(list((root / "Interviews").iterdir())) == 5  # José, René, x, the two reports
     assert temps(root) == []
+
+
+# --------------------------------------------------------------------------------------------
+# An edited note (log, check --fix): replaced only if it still holds what was read
+
+
+def test_an_edited_note_replaces_only_what_was_read(tmp_path: Path, both_ways: str) -> None:
+    (tmp_path / "Interviews").mkdir()
+    note = tmp_path / "Interviews" / "Jane.md"
+    note.write_bytes(b"---\r\nstatus: planned\r\n---\r\n")
+    os.chmod(note, 0o640)
+    read = note.read_bytes()
+    files.replace_note(tmp_path, "Interviews/Jane.md", read, read.replace(b"planned", b"done"))
+    assert note.read_bytes() == b"---\r\nstatus: done\r\n---\r\n"
+    assert note.stat().st_mode & 0o777 == 0o640  # the note's mode is kept
+    # Saved meanwhile (the bytes are not those the edit was made from): left as saved.
+    with pytest.raises(files.NoteChanged, match="changed on disk"):
+        files.replace_note(tmp_path, "Interviews/Jane.md", read, b"lost\n")
+    assert note.read_bytes() == b"---\r\nstatus: done\r\n---\r\n"
+    # Read-only, even for root (whom `access` would let write): refused, not renamed over.
+    now = note.read_bytes()
+    os.chmod(note, 0o444)
+    with pytest.raises(VaultToolsError, match="read-only"):
+        files.replace_note(tmp_path, "Interviews/Jane.md", now, b"lost\n")
+    assert note.read_bytes() == now
+    os.chmod(note, 0o644)
+    with pytest.raises(files.NoteChanged, match="is gone"):
+        files.replace_note(tmp_path, "Interviews/Gone.md", b"", b"x\n")
+    assert temps(tmp_path) == []
+
+
+@POSIX
+def test_an_edited_note_is_never_written_through_a_symlink(tmp_path: Path, both_ways: str) -> None:
+    root, outside = tmp_path / "vault", tmp_path / "outside.md"
+    (root / "Interviews").mkdir(parents=True)
+    outside.write_bytes(b"---\nstatus: planned\n---\n")
+    (root / "Interviews" / "Jane.md").symlink_to(outside)
+    with pytest.raises(VaultToolsError, match="symlink"):
+        files.replace_note(root, "Interviews/Jane.md", outside.read_bytes(), b"x\n")
+    assert outside.read_bytes() == b"---\nstatus: planned\n---\n"
+    (root / "Linked").symlink_to(tmp_path, target_is_directory=True)
+    with pytest.raises(VaultToolsError, match="symlink"):
+        files.replace_note(root, "Linked/outside.md", outside.read_bytes(), b"x\n")
+    assert outside.read_bytes() == b"---\nstatus: planned\n---\n"
