@@ -606,18 +606,32 @@ def log(
 @cli.command(context_settings=CONTEXT_SETTINGS)
 @click.argument("code", required=False)
 @vault_options
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "md"]),
+    default="text",
+    help="text (default), or md: every rule's docs as one Markdown document (the RULES.md "
+    "the language server links each finding to).",
+)
 @user_errors
-def rules(code: str | None, vault: Path | None, as_of: dt.date | None) -> None:
+def rules(code: str | None, vault: Path | None, as_of: dt.date | None, output_format: str) -> None:
     """List every rule, or explain one: what it finds, why it matters, an example fix.
 
     \b
     Examples:
       vault-tools rules
       vault-tools rules VT301
+      vault-tools rules --format md > RULES.md
     """
     from vault_tools.linter import severity_of
     from vault_tools.rules import ALL_RULES, RULES_BY_CODE
 
+    if output_format == "md":
+        from vault_tools.render.rules import rules_markdown
+
+        click.echo(rules_markdown(ALL_RULES), nl=False)
+        return
     # Rules need no vault: outside one, the default severities are shown.
     session = open_session(vault, as_of, here_if_none=True)
     if code is None:
@@ -1218,6 +1232,49 @@ def watch(
         watcher.stop()
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
+
+
+@cli.command(context_settings=CONTEXT_SETTINGS)
+@click.option(
+    "--vault",
+    "vault",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="The vault of every note opened (default: the nearest folder above each note "
+    "holding .vault-tools.toml or .obsidian/, else the editor's workspace folder).",
+)
+@click.option(
+    "--as-of",
+    type=DateParam(),
+    default=None,
+    help="The day to treat as today for every rule (default: today, as the days pass).",
+)
+@click.option(
+    "--stdio",
+    is_flag=True,
+    help="Talk over stdin and stdout (the only way; accepted because editors pass it).",
+)
+@user_errors
+def lsp(vault: Path | None, as_of: dt.date | None, stdio: bool) -> None:
+    """Run the language server on stdin and stdout, for any editor that speaks LSP.
+
+    An open interview note gets its findings as diagnostics as you type (of the unsaved
+    text), each safe fix as a code action (and "fix all"), completion of front matter
+    keys, status values, missing sections and [[people]], and the docs of a rule or key
+    on hover. docs/EDITORS.md shows the set-up for Neovim, Helix, Emacs and VS Code.
+
+    \b
+    Example (Helix, languages.toml):
+      [language-server.vault-tools]
+      command = "vault-tools"
+      args = ["lsp"]
+    """
+    from vault_tools.vault import chosen_vault
+
+    root = chosen_vault(vault)
+    from vault_tools.lsp.server import serve
+
+    serve(root, as_of)
 
 
 def watch_refusal(exc: WriteRefused, replace: str = "index --write --force") -> str:

@@ -72,6 +72,51 @@ SCHEMA_KEYS = (
     IGNORE_KEY,
 )
 
+#: Each schema key's type and meaning, as SPEC's table gives them: the language server's
+#: completion and hover text.
+KEY_DOCS: dict[str, tuple[str, str]] = {
+    "type": ("text, a link, or a list", "`interview` marks the note as an interview note"),
+    "person": (
+        'text, or a quoted wikilink `"[[Jane Doe]]"`; a list for several people',
+        "who the conversation is with; required",
+    ),
+    "company": ("text or a quoted link", "where the person works; recommended"),
+    "role": ("text or a quoted link", "the person's role; recommended"),
+    "status": (
+        " · ".join(STATUSES),
+        "where the interview stands; required",
+    ),
+    "requested": ("date (`2026-11-10`)", "when the request was sent"),
+    "date": (
+        "date or datetime (`2026-11-20T15:00`)",
+        "when the interview is or was; required for scheduled and done",
+    ),
+    "thank_you_sent": ("date", "when the thank-you was sent (due within 24 h)"),
+    "last_contact": ("date", "the last contact of any kind (derived when absent)"),
+    "follow_up": ("date", "the next contact you have planned"),
+    "keep_in_touch": (
+        "days as a number, or `90d`, `12w`, `3m`, or `false`/`never`",
+        "how often to get back in touch (default 90 days)",
+    ),
+    "tags": ("a list or a single text", "Obsidian's tags; `interview` marks an interview note"),
+    "aliases": ("a list or a single text", "Obsidian's other names for the note"),
+    "nudged": ("a date, or a list of dates", "when a reminder about the request was sent"),
+    "email": ("text", "where drafts are addressed"),
+    "timezone": ("an IANA zone name (`America/New_York`)", "the person's time zone"),
+    "introduced_by": ("a person (text or a quoted link)", "who made the introduction"),
+    IGNORE_KEY: ("a list of rule codes (`[VT301]`)", "rules this note silences for itself"),
+}
+
+#: What each status means, for completion.
+STATUS_DOCS: dict[str, str] = {
+    "planned": "you mean to ask for the conversation",
+    "requested": "the request is sent; a nudge comes due after a week without an answer",
+    "scheduled": "a date is agreed: prepare Research and Questions",
+    "done": "the conversation happened: notes, takeaways, reflection, follow-up",
+    "declined": "they said no; the note makes no follow-ups",
+    "cancelled": "it will not happen; the note makes no follow-ups",
+}
+
 _NOT_WORD = re.compile(r"[\W_]+")
 #: Every Unicode dash (``‐ ‑ ‒ – — ―`` and the minus sign), read as a hyphen.
 _DASHES = re.compile(r"[\u2010-\u2015\u2212\ufe58\ufe63\uff0d]")
