@@ -131,9 +131,10 @@ class Vault:
     day changed, which costs a few ``stat`` calls, so it runs before every lint.
     """
 
-    def __init__(self, root: Path, as_of: dt.date | None = None) -> None:
+    def __init__(self, root: Path, as_of: dt.date | None = None, use_cache: bool = True) -> None:
         self.root = root
         self.fixed_as_of = as_of
+        self.use_cache = use_cache
         #: What the server should log: settings that could not be read, and why.
         self.messages: list[str] = []
         self.config = Config()
@@ -208,7 +209,7 @@ class Vault:
         with self._people_lock:
             if self._people is not None and not fresh:
                 return self._people
-            session = Session(self.root, self.config, self.as_of)
+            session = Session(self.root, self.config, self.as_of, use_cache=self.use_cache)
             names: dict[str, str] = {}
             for facts in session.interview_facts(in_process=True):
                 for name in facts.people:

@@ -174,7 +174,12 @@ class NotesServer:
 
     @property
     def encoding(self) -> str:
-        return str(self.server.workspace.position_encoding or types.PositionEncodingKind.Utf16)
+        """The position units agreed at ``initialize`` (UTF-16 until then, as LSP says)."""
+        try:
+            chosen = self.server.workspace.position_encoding
+        except (AttributeError, RuntimeError):
+            chosen = None
+        return str(chosen or types.PositionEncodingKind.Utf16)
 
     def locate(self, uri: str) -> tuple[Vault, str] | None:
         """The vault and vault-relative path of a document, or ``None`` (logged once) when
