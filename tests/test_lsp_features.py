@@ -290,6 +290,16 @@ def test_keys_complete_in_front_matter_without_those_present(jane: Vault) -> Non
     assert next(c for c in found if c.label == "company").replace == Span(3, 0, 4)
 
 
+def test_keys_present_are_left_out_while_a_key_is_half_typed(jane: Vault) -> None:
+    """`pe` on a new line makes the front matter invalid YAML: the keys present are still
+    known, so only the keys it may become are offered (an editor's fuzzy match of `pe`
+    would otherwise take `type` too, and complete nothing)."""
+    text = NOTE.replace("company: Acme Corp\n", "company: Acme Corp\npe\n")
+    names = labels(completions(jane, REL, text, 4, 2))
+    assert "type" not in names and "company" not in names and "date" not in names
+    assert "last_contact" in names and "person" not in names  # person is written too
+
+
 def test_no_key_completion_in_a_value_or_an_indented_line(jane: Vault) -> None:
     text = NOTE.replace("company: Acme Corp\n", "  \n")
     assert completions(jane, REL, text, 3, 2) == []

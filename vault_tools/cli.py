@@ -358,7 +358,8 @@ def cli() -> None:
 
     One Markdown note per conversation, with YAML front matter. vault-tools checks the
     notes (and repairs what it safely can), records each step of the practice, reports due
-    follow-ups, writes a weekly reflection digest and scaffolds notes.
+    follow-ups, writes a weekly reflection digest and scaffolds notes; `vault-tools lsp`
+    brings the findings and fixes into any editor that speaks LSP.
 
     \b
     Example:
@@ -1264,16 +1265,19 @@ def lsp(vault: Path | None, as_of: dt.date | None, stdio: bool) -> None:
     on hover. docs/EDITORS.md shows the set-up for Neovim, Helix, Emacs and VS Code.
 
     \b
-    Example (Helix, languages.toml):
-      [language-server.vault-tools]
-      command = "vault-tools"
-      args = ["lsp"]
+    Examples:
+      vault-tools lsp                      # what an editor starts (Neovim, Helix, ...)
+      vault-tools lsp --vault ~/Notes      # every note opened belongs to ~/Notes
     """
+    from vault_tools.lsp.server import serve
     from vault_tools.vault import chosen_vault
 
     root = chosen_vault(vault)
-    from vault_tools.lsp.server import serve
-
+    if sys.stdin.isatty():
+        say(
+            "vault-tools lsp talks LSP on stdin and stdout: start it from your editor "
+            "(docs/EDITORS.md). Ctrl-C stops it."
+        )
     serve(root, as_of)
 
 

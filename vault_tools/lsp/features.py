@@ -334,7 +334,8 @@ def code_actions(
                 continue
             changes = text_changes(text, new.decode("utf-8"))
             if changes:
-                title = f"{printable(d.fix.message)} ({d.rule})"
+                message = printable(d.fix.message)
+                title = f"{message[:1].upper()}{message[1:]} ({d.rule})"
                 actions.append(Action(title, QUICKFIX, (d,), tuple(changes), preferred=True))
     fix_all_kind = FIX_ALL if only and _allowed(FIX_ALL, only) else QUICKFIX
     if _allowed(fix_all_kind, only) and (fix_all_kind == FIX_ALL or actions):
@@ -399,9 +400,13 @@ def completions(vault: Vault, rel: str, text: str, line: int, column: int) -> li
             # of the key above.
             if not re.fullmatch(r"[A-Za-z_][\w \-]*|", before):
                 return []
-            note, _ = vault.lint(rel, text)
-            present = {canonical_key(k) for k in (note.frontmatter or {})}
-            present.discard(canonical_key(before))
+            # The keys written on the other lines: while a key is half typed, the front
+            # matter may not be valid YAML, so they are read off the lines themselves.
+            present = set()
+            for number in range(1, fm_end):
+                key = _key_at(lines[number]) if number != line else None
+                if key is not None:
+                    present.add(canonical_key(lines[number][key[0] : key[1]]))
             return _key_completions(present, Span(line, 0, column))
         key = _key_at(current)
         if key is not None and canonical_key(current[key[0] : key[1]]) == "status":

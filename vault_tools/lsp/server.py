@@ -481,6 +481,11 @@ class NotesServer:
             self.shown.add(uri)  # cleared whatever was shown
             self.clear(uri)
 
+        @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
+        @guarded
+        def did_change_configuration(params: types.DidChangeConfigurationParams) -> None:
+            """Editors send their settings; the server's are the vault's own files."""
+
         @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
         @guarded
         def did_change_watched_files(params: types.DidChangeWatchedFilesParams) -> None:
