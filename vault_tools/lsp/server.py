@@ -59,6 +59,9 @@ MAX_LIVE_CHARS = 2_000_000
 
 T = TypeVar("T")
 
+#: The method a message the server could not read becomes (answered, if a request).
+IGNORED = "$/vault-tools/ignored"
+
 _LINE_END = re.compile(r"\r\n|\r|\n")
 
 _SEVERITY = {
@@ -109,7 +112,21 @@ class _Protocol(LanguageServerProtocol):
             msg_id = data.get("id")
             if "method" in data and isinstance(msg_id, (int, str)) and type(msg_id) is not bool:
                 self._send_response(msg_id, error=exc.to_response_error())
-            return JsonRPCNotification(method="$/vault-tools/ignored", jsonrpc="2.0", params=None)
+            return JsonRPCNotification(method=IGNORED, jsonrpc="2.0", params=None)
+
+
+class _Server(LanguageServer):
+    """pygls's server, telling of a message it could not handle in the log, not in a pop-up:
+    the user did nothing wrong, and the server goes on."""
+
+    def report_server_error(self, error: Exception, source: Any) -> None:
+        with contextlib.suppress(Exception):
+            self.window_log_message(
+                types.LogMessageParams(
+                    type=types.MessageType.Error,
+                    message=printable(f"vault-tools: a message was not handled: {error!r}"),
+                )
+            )
 
 
 class NotesServer:
@@ -119,7 +136,7 @@ class NotesServer:
     def __init__(self, vault: Path | None = None, as_of: dt.date | None = None) -> None:
         self.explicit_root = vault
         self.as_of = as_of
-        self.server = LanguageServer(
+        self.server = _Server(
             "vault-tools",
             __version__,
             text_document_sync_kind=types.TextDocumentSyncKind.Full,
@@ -480,6 +497,22 @@ class NotesServer:
                 pending.cancel()
             self.shown.add(uri)  # cleared whatever was shown
             self.clear(uri)
+
+        @server.feature(types.WORKSPACE_DID_CHANGE_WORKSPACE_FOLDERS)
+        @guarded
+        def did_change_folders(params: types.DidChangeWorkspaceFoldersParams) -> None:
+            for folder in params.event.removed:
+                fs_path = to_fs_path(folder.uri) if folder.uri.startswith("file:") else None
+                if fs_path and Path(fs_path).resolve() in self.folders:
+                    self.folders.remove(Path(fs_path).resolve())
+            for folder in params.event.added:
+                fs_path = to_fs_path(folder.uri) if folder.uri.startswith("file:") else None
+                if fs_path:
+                    self.folders.append(Path(fs_path).resolve())
+
+        @server.feature(IGNORED)
+        def ignored(params: Any) -> None:
+            """What ``_Protocol`` turns a message it could not read into: nothing to do."""
 
         @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
         @guarded
