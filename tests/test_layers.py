@@ -58,6 +58,7 @@ FLOORS: dict[str, int] = {
     "vault_tools.render.digest": 17,
     "vault_tools.render.rules": 15,  # every rule's docs as Markdown (RULES.md)
     "vault_tools.lsp": 15,  # the language server: features from a buffer's text ...
+    "vault_tools.lsp.people": 13,  # a vault's people, in a process of their own
     "vault_tools.lsp.features": 15,
     "vault_tools.lsp.server": 16,  # ... and the pygls adapter, the only importer of pygls
     "vault_tools.cli": 18,

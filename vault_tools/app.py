@@ -89,10 +89,9 @@ class Session:
         self.warnings.extend(f"cannot read {rel}: {reason}" for rel, reason in listing.unreadable)
         return listing
 
-    def interview_facts(self, *, in_process: bool = False) -> list[Facts]:
+    def interview_facts(self) -> list[Facts]:
         """What the reports read of every readable interview note, by path, through the
-        cache (which keeps them as data: a report with nothing changed reads no note).
-        ``in_process``: never in worker processes (the language server has threads)."""
+        cache (which keeps them as data: a report with nothing changed reads no note)."""
         facts, report = load_interview_facts(
             self.root,
             self.config,
@@ -101,7 +100,6 @@ class Session:
             use_cache=self.use_cache,
             progress=self.progress,
             ctx=self.context(),
-            in_process=in_process,
         )
         self.warnings.extend(report.warnings)
         return facts

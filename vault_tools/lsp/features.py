@@ -11,14 +11,17 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import json
 import os
 import re
+import subprocess
+import sys
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from vault_tools.app import Session, read_config
+from vault_tools.app import read_config
 from vault_tools.config import CONFIG_NAME, Config
 from vault_tools.dates import today_in
 from vault_tools.diagnostics import Diagnostic
@@ -27,11 +30,11 @@ from vault_tools.editing import fixed_bytes
 from vault_tools.errors import VaultToolsError
 from vault_tools.interview import Context, make_context
 from vault_tools.linter import lint_note, severity_of
-from vault_tools.note import Note, parse_note, person_key, split_lines
+from vault_tools.note import Note, parse_note, split_lines
 from vault_tools.render import printable
 from vault_tools.rules import RULES_BY_CODE
 from vault_tools.templates import TEMPLATE_NAME
-from vault_tools.vault import is_skipped, list_notes, marked_vault
+from vault_tools.vault import is_skipped, marked_vault
 from vault_tools.vocabulary import (
     KEY_DOCS,
     SCHEMA_KEYS,
@@ -42,9 +45,6 @@ from vault_tools.vocabulary import (
 
 #: The rules' documentation, shipped with the package (``vault-tools rules --format md``).
 RULES_DOC = Path(__file__).resolve().parent.parent / "RULES.md"
-
-#: The people folder a person's own note lies in (SPEC's default).
-PEOPLE_FOLDER = "People"
 
 #: Code action kinds.
 QUICKFIX = "quickfix"
@@ -195,31 +195,39 @@ class Vault:
 
     # People, for ``[[`` completion ------------------------------------------------------
 
-    def people(self) -> tuple[str, ...]:
+    def people(self, wait: bool = True) -> tuple[str, ...] | None:
         """The people of the vault's interview notes (through the cache) and the notes of
         the people folder, sorted by name; read on first use (the server reads them in a
-        thread as it starts, and again when a note is saved)."""
+        thread as a vault's first note opens, and again when a note is saved).
+
+        ``wait=False``: ``None`` while they are still being read, rather than wait (the
+        server answers a completion with what it has and says the list is incomplete)."""
         held = self._people
-        if held is None:
-            held = self.load_people()
-        return held
+        if held is not None or not wait:
+            return held
+        return self.load_people()
 
     def load_people(self, fresh: bool = False) -> tuple[str, ...]:
-        """Read the people (again, when ``fresh``)."""
+        """Read the people (again, when ``fresh``: the list read before is served
+        meanwhile), in a process of their own (``lsp/people.py``)."""
         with self._people_lock:
             if self._people is not None and not fresh:
                 return self._people
-            session = Session(self.root, self.config, self.as_of, use_cache=self.use_cache)
-            names: dict[str, str] = {}
-            for facts in session.interview_facts(in_process=True):
-                for name in facts.people:
-                    names.setdefault(person_key(name), name)
-            if (self.root / PEOPLE_FOLDER).is_dir():
-                for rel in list_notes(self.root, self.config, PEOPLE_FOLDER).paths:
-                    name = rel.rsplit("/", 1)[-1][:-3]
-                    names.setdefault(person_key(name), name)
-            self.messages.extend(session.warnings)
-            self._people = tuple(sorted(names.values(), key=person_key))
+            command = [sys.executable, "-m", "vault_tools.lsp.people", str(self.root)]
+            command.append(self.as_of.isoformat())
+            if not self.use_cache:
+                command.append("--no-cache")
+            try:
+                done = subprocess.run(
+                    command, capture_output=True, stdin=subprocess.DEVNULL, check=False
+                )
+                found = json.loads(done.stdout)
+                names = [n for n in found["people"] if isinstance(n, str)]
+                self.messages.extend(w for w in found["warnings"] if isinstance(w, str))
+            except (OSError, ValueError, KeyError, TypeError) as exc:
+                self.messages.append(f"the vault's people could not be read: {exc}")
+                names = list(self._people or ())
+            self._people = tuple(names)
             return self._people
 
 
@@ -361,12 +369,12 @@ def _key_completions(note_keys: set[str], typed: Span) -> list[Completion]:
     return found
 
 
-def _person_completions(vault: Vault, line: str, typed: Span) -> list[Completion]:
+def _person_completions(vault: Vault, line: str, typed: Span, wait: bool) -> list[Completion]:
     after = line[typed.end :]
     close = "" if after.startswith("]]") else "]]"
     return [
         Completion(name, "person", "person", "", name + close, typed, order)
-        for order, name in enumerate(vault.people())
+        for order, name in enumerate(vault.people(wait) or ())
     ]
 
 
@@ -384,15 +392,18 @@ def _section_completions(note: Note, ctx: Context, typed: Span) -> list[Completi
     return found
 
 
-def completions(vault: Vault, rel: str, text: str, line: int, column: int) -> list[Completion]:
+def completions(
+    vault: Vault, rel: str, text: str, line: int, column: int, wait: bool = True
+) -> list[Completion]:
     """What may be written at a position: a front matter key (with its type and meaning),
-    a ``status`` value, a person's name after ``[[``, a missing section after ``## ``."""
+    a ``status`` value, a person's name after ``[[``, a missing section after ``## ``.
+    ``wait=False``: no names while the vault's people are still being read."""
     lines = split_lines(text)
     current = lines[line] if 0 <= line < len(lines) else ""
     before = current[:column]
     link = before.rfind("[[")
     if link >= 0 and "]]" not in before[link:]:
-        return _person_completions(vault, current, Span(line, link + 2, column))
+        return _person_completions(vault, current, Span(line, link + 2, column), wait)
     fm_end = front_matter_end(lines)
     if fm_end is not None and 0 < line < fm_end:
         if ":" not in before:

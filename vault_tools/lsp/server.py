@@ -558,12 +558,16 @@ class NotesServer:
             vault, rel = located
             vault.refresh()
             column = self.column_at(text, params.position)
-            found = completions(vault, rel, text, params.position.line, column)
-            if not found:
+            found = completions(vault, rel, text, params.position.line, column, wait=False)
+            # The people are still being read: say so, and the editor asks again.
+            waiting = vault.people(wait=False) is None
+            if waiting:
+                self.load_people(vault)
+            if not found and not waiting:
                 return None
             lines = split_lines(text)
             items = [self.completion_item(lines, c) for c in found]
-            return types.CompletionList(is_incomplete=False, items=items)
+            return types.CompletionList(is_incomplete=waiting, items=items)
 
         @server.feature(types.TEXT_DOCUMENT_HOVER)
         @guarded

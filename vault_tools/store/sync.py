@@ -238,18 +238,16 @@ def _parse_all(
     ctx: Context | None = None,
     keep_notes: bool = False,
     with_facts: bool = True,
-    in_process: bool = False,
 ) -> Iterator[Parsed]:
     """Parse ``todo``; results come in chunks, in order, as they are ready.
 
     Without ``as_of`` nothing is linted. ``ctx`` (made for this root, config and as-of) is
     used when parsing in this process; ``keep_notes`` asks for the parses too, which only
     a run in this process gives (workers send back results, not notes); ``with_facts``
-    for the interview notes' facts; ``in_process`` parses here whatever the count (the
-    language server, a process with threads, never forks).
+    for the interview notes' facts.
     """
     workers = min(_workers(), 4)
-    if len(todo) < PARALLEL_MIN or workers < 2 or keep_notes or in_process:
+    if len(todo) < PARALLEL_MIN or workers < 2 or keep_notes:
         _init_worker(root, config, as_of, ctx, with_facts)
         for done, path in enumerate(todo, 1):
             parsed = _parse_one(path, keep_notes)
@@ -580,7 +578,6 @@ def _sync(
     progress: Progress | None = None,
     whole_vault: bool = False,
     with_facts: bool = False,
-    in_process: bool = False,
 ) -> _Pass:
     """Diff the listing against the cache's rows, take what the cache holds for each file's
     version, read and parse the rest (in workers when many), and store each result for the
@@ -630,15 +627,7 @@ def _sync(
         todo = sorted([*todo, *(p for p in stored if p not in found.facts)])
     batch: list[Entry] = []
     parsed_all = _parse_all(
-        root,
-        config,
-        as_of,
-        todo,
-        progress,
-        ctx,
-        keep_notes=want == "notes",
-        with_facts=with_facts,
-        in_process=in_process,
+        root, config, as_of, todo, progress, ctx, keep_notes=want == "notes", with_facts=with_facts
     )
     for parsed in parsed_all:
         report.parsed += 1
@@ -773,7 +762,6 @@ def load_interview_facts(
     use_cache: bool = True,
     progress: Progress | None = None,
     ctx: Context | None = None,
-    in_process: bool = False,
 ) -> tuple[list[Facts], RunReport]:
     """The facts of every readable interview note of the listing, by path: from the cache
     where it holds them for the file's version, else read (and linted, for ``as_of``).
@@ -803,7 +791,6 @@ def load_interview_facts(
             ctx=ctx,
             progress=progress,
             whole_vault=whole_vault,
-            in_process=in_process,
         )
         if cache is not None and whole_vault:
             paths = "\0".join(sorted(found.facts)).encode("utf-8", "surrogateescape")
