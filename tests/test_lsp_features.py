@@ -207,6 +207,21 @@ def test_a_change_replaces_only_the_lines_that_differ() -> None:
     ]
 
 
+@pytest.mark.parametrize("added", [0, 1])
+def test_changes_far_apart_in_a_long_note_of_repeated_lines(added: int) -> None:
+    """A fix-all that touches the first and the last line of 3,000 lines of ``-``: past
+    MATCH_LINES the stretch between is not matched line against line (quadratic on
+    repeated lines, which held the server for seconds), and the result is still exact."""
+    old = "Status: done\n" + "-\n" * 3000 + "end\n"
+    new = "status: done\n" + "-\n" * 3000 + "end\n" + "x\n" * added
+    new = new.replace("end\n", "END\n")
+    assert features.MATCH_LINES < 3000
+    changes = text_changes(old, new)
+    assert apply_lsp(old, changes) == new
+    if not added:  # same length: only the two lines that differ
+        assert [c.start for c in changes] == [(0, 0), (3001, 0)]
+
+
 # --------------------------------------------------------------------------------------------
 # Code actions
 

@@ -142,6 +142,7 @@ class Vault:
         self._signature: object = None
         self._people: tuple[str, ...] | None = None
         self._people_lock = threading.Lock()
+        self._last_lint: tuple[str, str, Context, Note, tuple[Diagnostic, ...]] | None = None
         self.refresh()
 
     @property
@@ -189,9 +190,17 @@ class Vault:
         return rel[-3:].lower() == ".md" and not is_skipped(rel, self.config)
 
     def lint(self, rel: str, text: str) -> tuple[Note, list[Diagnostic]]:
-        """The buffer's note and its findings (none when it is not an interview note)."""
+        """The buffer's note and its findings (none when it is not an interview note).
+
+        The last answer is kept: the code actions and hover an editor asks for as the cursor
+        moves read the text that was just published."""
+        held = self._last_lint
+        if held is not None and held[0] == rel and held[1] == text and held[2] is self.context:
+            return held[3], list(held[4])
         note = parse_note(rel, buffer_bytes(text))
-        return note, lint_note(note, self.context)
+        found = lint_note(note, self.context)
+        self._last_lint = (rel, text, self.context, note, tuple(found))
+        return note, found
 
     # People, for ``[[`` completion ------------------------------------------------------
 
@@ -285,6 +294,12 @@ def diagnostic_span(lines: Sequence[str], diagnostic: Diagnostic) -> Span:
     return Span(i, column, end)
 
 
+#: Lines between the first and the last difference up to which ``text_changes`` finds the
+#: fewest lines to replace; past it (a fix-all far apart in a long note) it replaces line
+#: by line, or the whole stretch: matching is quadratic on repeated lines.
+MATCH_LINES = 400
+
+
 def text_changes(old: str, new: str) -> list[TextChange]:
     """The changes that make ``old`` into ``new``, by whole lines: only the lines that
     differ are replaced, so the editor keeps its cursor and marks everywhere else."""
@@ -299,10 +314,29 @@ def text_changes(old: str, new: str) -> list[TextChange]:
         last = a[-1]
         return (len(a), 0) if last.endswith(("\n", "\r")) else (len(a) - 1, len(last))
 
-    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    # The lines both share at the start and at the end are left out of the matching.
+    head = 0
+    while head < min(len(a), len(b)) and a[head] == b[head]:
+        head += 1
+    tail = 0
+    while tail < min(len(a), len(b)) - head and a[-1 - tail] == b[-1 - tail]:
+        tail += 1
+    middle_a, middle_b = a[head : len(a) - tail], b[head : len(b) - tail]
+    if not middle_a and not middle_b:
+        return []
+    if max(len(middle_a), len(middle_b)) <= MATCH_LINES:
+        opcodes = difflib.SequenceMatcher(None, middle_a, middle_b, autojunk=False).get_opcodes()
+    elif len(middle_a) == len(middle_b):
+        opcodes = [
+            ("replace", i, i + 1, i, i + 1)
+            for i in range(len(middle_a))
+            if middle_a[i] != middle_b[i]
+        ]
+    else:
+        opcodes = [("replace", 0, len(middle_a), 0, len(middle_b))]
     return [
-        TextChange(position(i1), position(i2), "".join(b[j1:j2]))
-        for tag, i1, i2, j1, j2 in matcher.get_opcodes()
+        TextChange(position(head + i1), position(head + i2), "".join(middle_b[j1:j2]))
+        for tag, i1, i2, j1, j2 in opcodes
         if tag != "equal"
     ]
 

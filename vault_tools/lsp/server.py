@@ -231,17 +231,35 @@ class NotesServer:
 
     def load_people(self, vault: Vault) -> None:
         """Read the vault's people in a thread (for ``[[`` completion); the old list is
-        served meanwhile."""
+        served meanwhile. When they are read, the log says so (from the server's own
+        thread: only it writes to the client)."""
         if vault.root in self.people_loading:
             return
         self.people_loading.add(vault.root)
+        try:
+            loop: asyncio.AbstractEventLoop | None = asyncio.get_running_loop()
+        except RuntimeError:
+            loop = None
+
+        def done(failure: str | None) -> None:
+            self.people_loading.discard(vault.root)
+            self._flush(vault)
+            if failure:
+                self.log_once(f"vault-tools: cannot read the people of {vault.root}: {failure}")
+            else:
+                count = len(vault.people(wait=False) or ())
+                self.log(f"vault-tools: {count} people of {vault.root} read for [[ completion")
 
         def load() -> None:
+            failure = None
             try:
                 vault.load_people(fresh=True)
-            except Exception:  # completion goes without names; said once
-                self.log_once(f"vault-tools: cannot read the people of {vault.root}")
-            finally:
+            except Exception as exc:  # completion goes without names; said once
+                failure = repr(exc)
+            if loop is not None and not loop.is_closed():
+                with contextlib.suppress(RuntimeError):  # the loop ended meanwhile
+                    loop.call_soon_threadsafe(done, failure)
+            else:
                 self.people_loading.discard(vault.root)
 
         threading.Thread(target=load, name="vault-tools people", daemon=True).start()
@@ -249,6 +267,18 @@ class NotesServer:
     def text_of(self, uri: str) -> tuple[str, int | None] | None:
         """The open document's text and version, as the client last sent them."""
         return self.documents.get(uri)
+
+    def workable(self, uri: str) -> tuple[str, Vault, str] | None:
+        """The text, vault and path of an open note a request can be answered for: none
+        for a buffer too long to work on as the user types (``publish`` says so)."""
+        held, located = self.text_of(uri), self.locate(uri)
+        if held is None or located is None or len(held[0]) > MAX_LIVE_CHARS:
+            return None
+        vault, rel = located
+        if vault.refresh():
+            self._flush(vault)
+            self.republish(vault)
+        return held[0], vault, rel
 
     def changed(self, params: types.DidChangeTextDocumentParams) -> None:
         """Apply a change: the whole text (what the server asks for), or, from a client
@@ -531,12 +561,10 @@ class NotesServer:
         @guarded
         def code_action(params: types.CodeActionParams) -> list[types.CodeAction] | None:
             uri = params.text_document.uri
-            held, located = self.text_of(uri), self.locate(uri)
-            if held is None or located is None:
+            found_note = self.workable(uri)
+            if found_note is None:
                 return None
-            text, _ = held
-            vault, rel = located
-            vault.refresh()
+            text, vault, rel = found_note
             only = [str(kind) for kind in params.context.only or []] or None
             found = code_actions(
                 vault, rel, text, params.range.start.line, params.range.end.line, only
@@ -551,12 +579,10 @@ class NotesServer:
         @guarded
         def completion(params: types.CompletionParams) -> types.CompletionList | None:
             uri = params.text_document.uri
-            held, located = self.text_of(uri), self.locate(uri)
-            if held is None or located is None:
+            found_note = self.workable(uri)
+            if found_note is None:
                 return None
-            text, _ = held
-            vault, rel = located
-            vault.refresh()
+            text, vault, rel = found_note
             column = self.column_at(text, params.position)
             found = completions(vault, rel, text, params.position.line, column, wait=False)
             # The people are still being read: say so, and the editor asks again.
@@ -573,12 +599,10 @@ class NotesServer:
         @guarded
         def on_hover(params: types.HoverParams) -> types.Hover | None:
             uri = params.text_document.uri
-            held, located = self.text_of(uri), self.locate(uri)
-            if held is None or located is None:
+            found_note = self.workable(uri)
+            if found_note is None:
                 return None
-            text, _ = held
-            vault, rel = located
-            vault.refresh()
+            text, vault, rel = found_note
             column = self.column_at(text, params.position)
             found = hover(vault, rel, text, params.position.line, column)
             if found is None:
