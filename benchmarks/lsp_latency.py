@@ -10,7 +10,7 @@ client with Content-Length framing, below), on vaults made by ``generate_vault.p
 - start-up: from spawning the process to the ``initialize`` response, and to the first
   ``publishDiagnostics`` of an interview note opened right after ``initialized``; then to
   the answer of a ``[[`` completion sent right after those diagnostics, which waits for the
-  vault's people (read in a thread from the cache as the note is opened). Medians of
+  vault's people (read in a process of their own as the note is opened). Medians of
   ``--repeat`` runs, with the cache warm (``vault-tools check`` run once first, as a
   user's vault would have been) and cold (the cache deleted before each run). The first
   warm run is shown apart: a check stores no report facts, so the first server after it
@@ -22,7 +22,7 @@ client with Content-Length framing, below), on vaults made by ``generate_vault.p
   debounce included, as an editor sees it). Median, p90 and max. The edits start once the
   people are read (the server is idle; ``--edits-at-once`` starts them with the first
   diagnostics instead). One more run, cold cache, starts them with the first diagnostics,
-  while the people thread reads every interview note: the worst case, typing at once in a
+  while the people are read from every interview note: the worst case, typing at once in a
   vault never checked.
 - memory: the server's peak RSS (``VmHWM`` of ``/proc/PID/status``) at the end of the
   edit run (warm cache).
@@ -249,18 +249,26 @@ def start(
 
 
 def people_ready(client: Client, uri: str, text: str) -> tuple[float, int]:
-    """Ask for ``[[`` completion on the ``person`` line: answered once the vault's people
-    are read. (seconds from the spawn, how many names)."""
+    """Ask for ``[[`` completion on the ``person`` line until the answer holds the vault's
+    people: while they are being read (in a process of their own) the server answers at
+    once, marked incomplete, and logs when they are read; then ask again, as an editor does
+    on the next keystroke. (seconds from the spawn to the full answer, how many names)."""
     lines = text.split("\n")
     line = next(i for i, t in enumerate(lines) if t.startswith('person: "[['))
-    request_id, _ = client.request(
-        "textDocument/completion",
-        {"textDocument": {"uri": uri}, "position": {"line": line, "character": 11}},
-    )
-    at, message = client.answer(request_id)
-    result = message.get("result") or {}
-    items = result.get("items", []) if isinstance(result, dict) else result
-    return at - client.started, len(items)
+    params = {"textDocument": {"uri": uri}, "position": {"line": line, "character": 11}}
+    while True:
+        request_id, _ = client.request("textDocument/completion", params)
+        at, message = client.answer(request_id)
+        result = message.get("result") or {}
+        items = result.get("items", []) if isinstance(result, dict) else result
+        if not (isinstance(result, dict) and result.get("isIncomplete")):
+            return at - client.started, len(items)
+        client.wait(
+            lambda m: (
+                m.get("method") == "window/logMessage"
+                and "read for [[ completion" in m["params"]["message"]
+            )
+        )
 
 
 def startup_runs(

@@ -394,6 +394,16 @@ class NotesServer:
             source="vault-tools",
         )
 
+    def at_position(
+        self, params: types.CompletionParams | types.HoverParams
+    ) -> tuple[str, Vault, str, int] | None:
+        """A request's note (as ``workable``) and the code-point column of its position."""
+        found = self.workable(params.text_document.uri)
+        if found is None:
+            return None
+        text, vault, rel = found
+        return text, vault, rel, self.column_at(text, params.position)
+
     def column_at(self, text: str, position: types.Position) -> int:
         lines = split_lines(text)
         line = lines[position.line] if 0 <= position.line < len(lines) else ""
@@ -578,12 +588,10 @@ class NotesServer:
         )
         @guarded
         def completion(params: types.CompletionParams) -> types.CompletionList | None:
-            uri = params.text_document.uri
-            found_note = self.workable(uri)
-            if found_note is None:
+            at = self.at_position(params)
+            if at is None:
                 return None
-            text, vault, rel = found_note
-            column = self.column_at(text, params.position)
+            text, vault, rel, column = at
             found = completions(vault, rel, text, params.position.line, column, wait=False)
             # The people are still being read: say so, and the editor asks again.
             waiting = vault.people(wait=False) is None
@@ -598,12 +606,10 @@ class NotesServer:
         @server.feature(types.TEXT_DOCUMENT_HOVER)
         @guarded
         def on_hover(params: types.HoverParams) -> types.Hover | None:
-            uri = params.text_document.uri
-            found_note = self.workable(uri)
-            if found_note is None:
+            at = self.at_position(params)
+            if at is None:
                 return None
-            text, vault, rel = found_note
-            column = self.column_at(text, params.position)
+            text, vault, rel, column = at
             found = hover(vault, rel, text, params.position.line, column)
             if found is None:
                 return None
