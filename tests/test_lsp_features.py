@@ -9,10 +9,10 @@ import os
 from pathlib import Path
 
 import pytest
+from conftest import AS_OF, CORPUS, make_vault
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import AS_OF, CORPUS, make_vault
 from vault_tools.edit import apply_fixes
 from vault_tools.editing import fixed_bytes
 from vault_tools.lsp import features
