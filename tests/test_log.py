@@ -514,12 +514,6 @@ def test_contact_by_name_picks_the_latest_note(tmp_path: Path) -> None:
     assert parse_note(new, (vault / new).read_bytes()).get("last_contact") == ON
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="shortfall of #12: the reports do not read person notes yet (the people model is "
-    "#14), so log writes contact into the person's latest interview note, where followups "
-    "sees it; this passes, and must be unmarked, once contact goes to the person's note",
-)
 def test_contact_goes_to_the_persons_own_note(tmp_path: Path) -> None:
     """SPEC's log table: contact writes ``last_contact`` "in the person's note when they
     have one" (Ana Souza has People/Ana Souza.md)."""

@@ -11,7 +11,7 @@ import datetime as dt
 import hashlib
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -19,12 +19,23 @@ from vault_tools.config import Config, load_config
 from vault_tools.dates import Period, date_range, last_complete_week, today_in
 from vault_tools.diagnostics import LintResult
 from vault_tools.errors import VaultToolsError
-from vault_tools.files import read_note_bytes, write_generated
-from vault_tools.interview import Context, Facts, is_generated, last_contacts, make_context
-from vault_tools.note import generated_note, parse_note
+from vault_tools.files import is_under, read_note_bytes, write_generated
+from vault_tools.interview import (
+    Context,
+    Facts,
+    PersonNote,
+    in_interview_folder,
+    is_generated,
+    last_contacts,
+    make_context,
+    people_of,
+)
+from vault_tools.note import generated_note, parse_note, person_key, person_link_paths, person_names
+from vault_tools.persons import PersonNotes, note_name, person_note
 from vault_tools.reports.digest import HORIZON_DAYS, Digest, build_digest, digest_path
 from vault_tools.reports.followups import FollowUpReport, all_followups, followups_report
 from vault_tools.reports.index import IndexReport, index_rows
+from vault_tools.reports.people import PeopleReport, people_report
 from vault_tools.rules import RULES_BY_CODE
 from vault_tools.store.sync import check_vault, load_interview_facts
 from vault_tools.vault import (
@@ -91,18 +102,50 @@ class Session:
 
     def interview_facts(self) -> list[Facts]:
         """What the reports read of every readable interview note, by path, through the
-        cache (which keeps them as data: a report with nothing changed reads no note)."""
+        cache (which keeps them as data: a report with nothing changed reads no note).
+
+        The people's own notes are found and read too, and the context the reports get
+        from ``context()`` afterwards holds them."""
+        listing = self.listing()
         facts, report = load_interview_facts(
             self.root,
             self.config,
             self.as_of,
-            self.listing(),
+            listing,
             use_cache=self.use_cache,
             progress=self.progress,
             ctx=self.context(),
         )
         self.warnings.extend(report.warnings)
+        self._context = replace(self.context(), persons=self.person_notes(facts, listing))
         return facts
+
+    def person_notes(self, facts: Sequence[Facts], listing: Listing) -> dict[str, PersonNote]:
+        """Person key -> their own note, for everyone the interview notes name (as person or
+        as who introduced them): found as Obsidian resolves a link, read as it is now."""
+        interviews = {f.path for f in facts}
+        interviews.update(p for p in listing.paths if in_interview_folder(p, self.config))
+        notes = PersonNotes(listing.paths, interviews, self.config.people_folder)
+        found: dict[str, str] = {}
+        for note in facts:
+            paths = person_link_paths(note.get("person"))
+            for name in (*people_of(note), *person_names(note.get("introduced_by"))):
+                key = person_key(name)
+                if key not in found and (path := notes.resolve(name, paths.get(key))):
+                    found[key] = path
+        # Everyone with a note in the people folder is a person too.
+        for path in notes.paths:
+            if self.config.people_folder and is_under(path, self.config.people_folder):
+                found.setdefault(person_key(note_name(path)), path)
+        read: dict[str, PersonNote] = {}
+        for key, path in found.items():
+            try:
+                raw = read_note_bytes(self.root, path)
+            except OSError as exc:
+                self.warnings.append(f"cannot read {path}: {exc.strerror or exc}")
+                continue
+            read[key] = person_note(parse_note(path, raw), self.config.tz)
+        return read
 
 
 # --------------------------------------------------------------------------------------------
@@ -196,6 +239,15 @@ def index_of(
     contacts = last_contacts(facts, ctx)  # worked out once, for the items and the rows
     items = all_followups(facts, ctx, ctx.as_of, contacts)
     return index_rows(facts, ctx, items, contacts, errors)
+
+
+def people_for(session: Session) -> PeopleReport:
+    """``vault-tools people``: one row per person, with their next due item."""
+    facts = session.interview_facts()
+    ctx = session.context()
+    contacts = last_contacts(facts, ctx)
+    items = all_followups(facts, ctx, ctx.as_of, contacts)
+    return people_report(facts, ctx, items, contacts)
 
 
 def index_for(session: Session) -> IndexReport:

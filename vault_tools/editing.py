@@ -215,8 +215,8 @@ def _read(session: Session, rel: str) -> bytes:
 def resolve_note(session: Session, target: str, event: str, cwd: Path) -> tuple[str, bytes]:
     """The vault path and bytes of the note ``target`` names: a file (from the working
     folder or the vault root, ``.md`` optional), an interview note's name, or a person's
-    name: their one interview note, else the one ``event`` fits (for ``contact``, their
-    latest); several are exit 2, listed."""
+    name: their one interview note, else the one ``event`` fits (for ``contact``, their own
+    note when they have one, else their latest); several are exit 2, listed."""
     root = session.root.resolve()
     for base in (cwd, root):
         for name in (target, f"{target}.md"):
@@ -247,6 +247,10 @@ def resolve_note(session: Session, target: str, event: str, cwd: Path) -> tuple[
             "person it is; give the note's path"
         )
     ctx = session.context()
+    own = ctx.persons.get(wanted)
+    if event == "contact" and own is not None:
+        # SPEC: a contact goes into the person's own note when they have one.
+        return own.path, _read(session, own.path)
     theirs.sort(key=lambda f: recency(f, ctx))
     if len(theirs) == 1 or event == "contact":
         return theirs[-1].path, _read(session, theirs[-1].path)

@@ -46,6 +46,19 @@ INACTIVE = frozenset({"declined", "cancelled"})
 
 
 @dataclass(frozen=True)
+class PersonNote:
+    """What a person's own note records for them (``persons.py`` finds and reads it)."""
+
+    path: str
+    name: str  # the note's name: its file name without ``.md``
+    last_contact: dt.date | None = None
+    cadence: int | None = None  # days, ``NEVER``, or None when the note sets none
+    email: str | None = None
+    timezone: str | None = None  # an IANA zone that loads; another value is left out
+    introduced_by: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Context:
     """What reading an interview note needs besides the note."""
 
@@ -56,6 +69,8 @@ class Context:
     section_lookup: Mapping[str, str] = field(default_factory=dict)
     #: the interview templates' texts whose prompts count as empty (vault's, built-in)
     templates: tuple[str, ...] = ()
+    #: person key -> their own note, for the reports (``Session.interview_facts`` finds them)
+    persons: Mapping[str, PersonNote] = field(default_factory=dict)
 
     @cached_property
     def placeholders(self) -> Mapping[str, frozenset[str]]:
@@ -443,6 +458,11 @@ def last_contacts(notes: Iterable[Facts], ctx: Context) -> dict[str, dt.date]:
             for key in keys:
                 if key not in latest or day > latest[key]:
                     latest[key] = day
+    # The person's own note's ``last_contact`` counts too (SPEC).
+    for key, own in ctx.persons.items():
+        noted = own.last_contact
+        if noted is not None and (key not in latest or noted > latest[key]):
+            latest[key] = noted
     return latest
 
 
@@ -575,13 +595,19 @@ def _sections(note: Note, ctx: Context, name: str) -> list[Section]:
     return [section for section in ctx.sections(note) if section.name == name]
 
 
-def takeaways(note: Note, ctx: Context) -> tuple[str, ...]:
-    """The note's takeaways, in order (every Takeaways section, if it has two)."""
+def section_items(note: Note, ctx: Context, name: str) -> tuple[str, ...]:
+    """What the user wrote in a section, item by item (its list items, else its
+    paragraphs), in order over every section of that name."""
     found: list[str] = []
-    for section in _sections(note, ctx, TAKEAWAYS_SECTION):
+    for section in _sections(note, ctx, name):
         kept = meaningful_lines(note, section, ctx)
         found += written_items(note, kept, section.first_line, section.last_line)
     return tuple(found)
+
+
+def takeaways(note: Note, ctx: Context) -> tuple[str, ...]:
+    """The note's takeaways, in order (every Takeaways section, if it has two)."""
+    return section_items(note, ctx, TAKEAWAYS_SECTION)
 
 
 @dataclass
@@ -711,12 +737,15 @@ FACT_KEYS: tuple[str, ...] = (
     "follow_up",
     "keep_in_touch",
     "nudged",
+    "email",
+    "timezone",
+    "introduced_by",
 )
 #: Bump when the shape or the meaning of ``Facts`` (or of their data) changes.
 #: 2: reflections by labels and items; 3: keys by canonical spelling, placeholders absent;
 #: 4: tasks as Obsidian Tasks reads them (scheduled stands for due; titles without fields);
-#: 5: ``nudged`` dates kept.
-FACTS_VERSION = 5
+#: 5: ``nudged`` dates kept; 6: ``email``, ``timezone`` and ``introduced_by`` kept.
+FACTS_VERSION = 6
 
 _FACT_KEY_SET = frozenset(FACT_KEYS)
 #: Values a note's facts may hold, counted over all their front matter values (nested ones

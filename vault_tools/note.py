@@ -1070,6 +1070,32 @@ def _person_in_text(value: str) -> str | None:
     return " ".join(text.split()) or None
 
 
+def person_link_paths(value: Any) -> dict[str, str]:
+    """The vault paths (without ``.md``) a ``person`` value's links name, by person key:
+    ``"[[People/Jane Doe|Jane]]"`` -> ``{"jane doe": "People/Jane Doe"}``. A link without
+    a folder names no path (Obsidian finds the note by its name)."""
+    items = value if isinstance(value, list) else [value]
+    found: dict[str, str] = {}
+    for item in items:
+        inner = unquoted_wikilink(item)
+        text = f"[[{inner}]]" if inner is not None else item
+        if not isinstance(text, str):
+            continue
+        text = text.strip()
+        target = ""
+        if m := _WIKILINK.match(text):
+            target = m["target"].strip()
+        elif (md := _MARKDOWN_LINK.match(text)) and _is_note_path(md["target"].strip("<>")):
+            target = unquote(md["target"].strip("<>").strip())
+        target = target.split("#", 1)[0].strip().strip("/")
+        if target.lower().endswith(".md"):
+            target = target[:-3]
+        name = _person_in_text(text)
+        if "/" in target and name:
+            found.setdefault(person_key(name), target)
+    return found
+
+
 def _is_note_path(target: str) -> bool:
     return bool(target) and "://" not in target and not target.startswith(("mailto:", "#"))
 

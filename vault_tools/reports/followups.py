@@ -261,7 +261,9 @@ def _keep_in_touch(
             continue
         group.sort(key=lambda n: recency(n, ctx))
         latest = group[-1]
-        # The cadence the user set most recently for this person, else the vault's default.
+        # The person's own note's cadence wins (SPEC); else the one the user set most
+        # recently in an interview note, else the vault's default.
+        own = ctx.persons.get(key)
         cadence = next(
             (
                 days
@@ -270,6 +272,8 @@ def _keep_in_touch(
             ),
             ctx.config.keep_in_touch_days or NEVER,
         )
+        if own is not None and own.cadence is not None:
+            cadence = own.cadence
         if cadence == NEVER:
             continue
         person = names[latest.path][key]  # the name as the latest note writes it

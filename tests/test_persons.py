@@ -1,0 +1,183 @@
+"""A person's own note (SPEC): found as Obsidian resolves a link, and what it says counts
+for the person in the reports."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+from conftest import AS_OF, make_vault
+
+from vault_tools.app import Session
+from vault_tools.cli import cli
+from vault_tools.dates import NEVER
+from vault_tools.persons import PersonNotes, note_name
+
+INTERVIEW = """\
+---
+type: interview
+person: {person}
+company: Acme
+role: Engineer
+status: done
+date: 2026-08-20
+thank_you_sent: 2026-08-20
+---
+## Objectives
+- x
+"""
+
+
+def interview(person: str) -> str:
+    return INTERVIEW.format(person=person)
+
+
+# --------------------------------------------------------------------------------------------
+# Which note is a person's own
+
+
+def test_the_one_note_of_that_name() -> None:
+    notes = PersonNotes(["Interviews/a.md", "Contacts/Jane Doe.md"], ["Interviews/a.md"], "People")
+    assert notes.resolve("Jane Doe") == "Contacts/Jane Doe.md"
+    assert notes.resolve("jane doe") == "Contacts/Jane Doe.md"  # as Obsidian: any case
+    assert notes.resolve("John Roe") is None
+
+
+def test_the_people_folder_wins_a_tie_and_a_tie_it_does_not_settle_is_none() -> None:
+    paths = ["People/Jane Doe.md", "Archive/Jane Doe.md", "A/Sam Lee.md", "B/Sam Lee.md"]
+    notes = PersonNotes(paths, [], "People")
+    assert notes.resolve("Jane Doe") == "People/Jane Doe.md"
+    assert notes.resolve("Sam Lee") is None
+
+
+def test_a_link_with_a_path_names_that_note() -> None:
+    paths = ["People/Jane Doe.md", "Archive/2020/Jane Doe.md"]
+    notes = PersonNotes(paths, [], "People")
+    assert notes.resolve("Jane Doe", "Archive/2020/Jane Doe") == "Archive/2020/Jane Doe.md"
+    # A path Obsidian completes from its end.
+    assert notes.resolve("Jane Doe", "2020/Jane Doe") == "Archive/2020/Jane Doe.md"
+    # A path to no note: the name decides.
+    assert notes.resolve("Jane Doe", "Gone/Jane Doe") == "People/Jane Doe.md"
+
+
+def test_an_interview_note_is_never_a_persons_own_note() -> None:
+    notes = PersonNotes(["Interviews/Jane Doe.md"], ["Interviews/Jane Doe.md"], "People")
+    assert notes.resolve("Jane Doe") is None
+    assert note_name("People/Zoë.md") == "Zoë"
+
+
+# --------------------------------------------------------------------------------------------
+# What it says counts
+
+
+def items(root: Path, *extra: str) -> list[dict[str, object]]:
+    result = CliRunner().invoke(
+        cli,
+        [
+            "followups",
+            "--vault",
+            str(root),
+            "--as-of",
+            AS_OF.isoformat(),
+            "--format",
+            "json",
+            *extra,
+        ],
+        catch_exceptions=False,
+    )
+    assert result.exit_code == 0, result.output
+    return list(json.loads(result.stdout)["items"])
+
+
+def keep_in_touch(root: Path) -> list[dict[str, object]]:
+    return [i for i in items(root, "--all") if i["kind"] == "keep-in-touch"]
+
+
+def test_the_person_notes_cadence_and_last_contact_count(tmp_path: Path) -> None:
+    root = make_vault(
+        tmp_path / "v",
+        {
+            ".vault-tools.toml": "",
+            "Interviews/2026-08-20 Jane Doe.md": interview('"[[Jane Doe]]"'),
+        },
+    )
+    # Without a person note: the default 90 days after the interview.
+    assert [i["due"] for i in keep_in_touch(root)] == ["2026-11-18"]
+    (root / "People").mkdir()
+    (root / "People" / "Jane Doe.md").write_text(
+        "---\nlast_contact: 2026-10-01\nkeep_in_touch: 30d\n---\n# Jane\n", encoding="utf-8"
+    )
+    found = keep_in_touch(root)
+    assert [(i["due"], i["path"]) for i in found] == [
+        ("2026-10-31", "Interviews/2026-08-20 Jane Doe.md")
+    ]
+    assert "last contact 2026-10-01" in str(found[0]["title"])
+
+
+def test_never_in_the_person_note_wins_over_the_interview_notes(tmp_path: Path) -> None:
+    note = interview('"[[People/Jane Doe|Jane]]"').replace(
+        "status: done", "keep_in_touch: 30\nstatus: done"
+    )
+    root = make_vault(
+        tmp_path / "v",
+        {
+            ".vault-tools.toml": "",
+            "Interviews/2026-08-20 Jane Doe.md": note,
+            "People/Jane Doe.md": "---\nkeep_in_touch: never\n---\n",
+            "Archive/Jane Doe.md": "---\nkeep_in_touch: 10\n---\n",  # not hers: the link says
+        },
+    )
+    assert keep_in_touch(root) == []
+    session = Session.open(root, AS_OF)
+    session.interview_facts()
+    own = session.context().persons["jane doe"]
+    assert (own.path, own.cadence) == ("People/Jane Doe.md", NEVER)
+
+
+def test_email_zone_and_introduction_are_read(tmp_path: Path) -> None:
+    root = make_vault(
+        tmp_path / "v",
+        {
+            ".vault-tools.toml": "",
+            "Interviews/2026-08-20 Jane Doe.md": interview("Jane Doe"),
+            "People/Jane Doe.md": (
+                "---\nemail: jane@acme.example\ntimezone: America/New_York\n"
+                'introduced_by: "[[Ana Souza]]"\n---\n'
+            ),
+            "People/Bad Zone.md": "---\ntimezone: Mars/Olympus\n---\n",
+            "Interviews/2026-08-21 Bad Zone.md": interview("Bad Zone"),
+        },
+    )
+    session = Session.open(root, AS_OF)
+    session.interview_facts()
+    jane = session.context().persons["jane doe"]
+    assert (jane.email, jane.timezone, jane.introduced_by) == (
+        "jane@acme.example",
+        "America/New_York",
+        ("Ana Souza",),
+    )
+    assert session.context().persons["bad zone"].timezone is None
+
+
+def test_log_contact_writes_the_person_note_and_followups_see_it(tmp_path: Path) -> None:
+    root = make_vault(
+        tmp_path / "v",
+        {
+            ".vault-tools.toml": "",
+            "Interviews/2026-08-20 Jane Doe.md": interview('"[[Jane Doe]]"'),
+            "People/Jane Doe.md": "---\ntype: person\n---\n# Jane\n",
+        },
+    )
+    interview_bytes = (root / "Interviews/2026-08-20 Jane Doe.md").read_bytes()
+    result = CliRunner().invoke(
+        cli,
+        ["log", "Jane Doe", "contact", "--on", "2026-11-25", "--vault", str(root), "--quiet"],
+        catch_exceptions=False,
+    )
+    assert result.exit_code == 0, result.output
+    assert (root / "People/Jane Doe.md").read_text() == (
+        "---\ntype: person\nlast_contact: 2026-11-25\n---\n# Jane\n"
+    )
+    assert (root / "Interviews/2026-08-20 Jane Doe.md").read_bytes() == interview_bytes
+    assert [i["due"] for i in keep_in_touch(root)] == ["2027-02-23"]

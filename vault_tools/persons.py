@@ -1,0 +1,79 @@
+"""A person's own note: which note it is, found as Obsidian resolves a link, and what it
+says of the person (SPEC "A person's own note").
+
+Pure: the listing's paths and parsed notes in, data out. ``app.py`` reads the notes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+
+from vault_tools.dates import load_zone, parse_cadence, parse_date
+from vault_tools.files import is_under
+from vault_tools.interview import PersonNote, text_property
+from vault_tools.note import Note, person_key, person_names
+
+
+def note_name(path: str) -> str:
+    """A note's name as Obsidian shows it: the file name without ``.md``."""
+    name = path.rsplit("/", 1)[-1]
+    return name[:-3] if name[-3:].lower() == ".md" else name
+
+
+class PersonNotes:
+    """Which note is a person's own, among the vault's notes that are not interviews."""
+
+    def __init__(self, paths: Iterable[str], interviews: Iterable[str], people_folder: str):
+        skip = set(interviews)
+        self.people_folder = people_folder
+        self.paths = {p for p in paths if p not in skip and p[-3:].lower() == ".md"}
+        self.by_name: dict[str, list[str]] = {}
+        for path in sorted(self.paths):
+            self.by_name.setdefault(person_key(note_name(path)), []).append(path)
+
+    def resolve(self, name: str, link_path: str | None = None) -> str | None:
+        """The person's own note: the link's path when it has one, else the one note of
+        that name; the people folder wins a tie, and a tie it does not settle is none."""
+        if link_path:
+            wanted = f"{link_path}.md"
+            exact = [p for p in self.paths if p.casefold() == wanted.casefold()]
+            if exact:
+                return exact[0]
+            # Obsidian also takes a path that ends the link's (``Jane Doe`` in a subfolder).
+            ends = [p for p in self.paths if p.casefold().endswith("/" + wanted.casefold())]
+            if len(ends) == 1:
+                return ends[0]
+        found = self.by_name.get(person_key(name), [])
+        if len(found) == 1:
+            return found[0]
+        in_folder = [p for p in found if self.people_folder and is_under(p, self.people_folder)]
+        return in_folder[0] if len(in_folder) == 1 else None
+
+
+def person_note(note: Note, tz: dt.tzinfo | None) -> PersonNote:
+    """What a person's own note says: its ``last_contact``, ``keep_in_touch``, ``email``,
+    ``timezone`` and ``introduced_by`` (values that do not read as their type are left
+    out: a person note is the user's own page, not checked as an interview is)."""
+    zone = text_property(note.get("timezone"))
+    if zone is not None:
+        try:
+            load_zone(zone)
+        except ValueError:
+            zone = None
+    email = text_property(note.get("email"))
+    return PersonNote(
+        path=note.path,
+        name=note_name(note.path),
+        last_contact=parse_date(note.get("last_contact"), tz),
+        cadence=parse_cadence(note.get("keep_in_touch")),
+        email=email.strip() if email else None,
+        timezone=zone,
+        introduced_by=person_names(note.get("introduced_by")),
+    )
+
+
+def by_person(notes: Sequence[PersonNote], names: Mapping[str, str]) -> dict[str, PersonNote]:
+    """Person key -> their note, for the people ``names`` (key -> the note path found)."""
+    by_path = {n.path: n for n in notes}
+    return {key: by_path[path] for key, path in names.items() if path in by_path}
