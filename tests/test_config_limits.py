@@ -210,28 +210,30 @@ NOT_IN_RANGE = [
 ]
 
 
-@pytest.mark.parametrize("key", sorted(NUMBER_RANGES))
+@pytest.mark.parametrize("setting", sorted(NUMBER_RANGES))
 @pytest.mark.parametrize(("value", "shown"), NOT_IN_RANGE)
 def test_a_whole_number_setting_outside_its_range_is_refused(
-    tmp_path: Path, key: str, value: str, shown: str
+    tmp_path: Path, setting: str, value: str, shown: str
 ) -> None:
-    least, most, unit = NUMBER_RANGES[key]
-    root = vault_with(tmp_path, f"[followups]\n{key} = {value}\n")
+    least, most, unit = NUMBER_RANGES[setting]
+    table, key = setting.split(".")
+    root = vault_with(tmp_path, f"[{table}]\n{key} = {value}\n")
     assert_refused(
         root,
         ("followups",),
         ".vault-tools.toml",
-        f"followups.{key}: must be a whole number from {least} to {most:,} ({unit}), {shown}",
+        f"{setting}: must be a whole number from {least} to {most:,} ({unit}), {shown}",
     )
 
 
-@pytest.mark.parametrize("key", sorted(NUMBER_RANGES))
-def test_one_past_the_range_is_refused_and_its_ends_are_read(tmp_path: Path, key: str) -> None:
-    least, most, _ = NUMBER_RANGES[key]
-    root = vault_with(tmp_path, f"[followups]\n{key} = {most + 1}\n")
-    assert_refused(root, ("followups",), f"followups.{key}", f"not {most + 1}")
+@pytest.mark.parametrize("setting", sorted(NUMBER_RANGES))
+def test_one_past_the_range_is_refused_and_its_ends_are_read(tmp_path: Path, setting: str) -> None:
+    least, most, _ = NUMBER_RANGES[setting]
+    table, key = setting.split(".")
+    root = vault_with(tmp_path, f"[{table}]\n{key} = {most + 1}\n")
+    assert_refused(root, ("followups",), setting, f"not {most + 1}")
     for value in (least, most):
-        (root / ".vault-tools.toml").write_text(f"[followups]\n{key} = {value}\n")
+        (root / ".vault-tools.toml").write_text(f"[{table}]\n{key} = {value}\n")
         assert getattr(read_config(root), key) == value
         result = invoke(root, "followups", "--format", "json")
         assert result.exit_code == 0, result.stderr

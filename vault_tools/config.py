@@ -15,6 +15,7 @@ from typing import Any
 from vault_tools.dates import load_zone, quoted
 from vault_tools.errors import VaultToolsError
 from vault_tools.files import read_note_bytes
+from vault_tools.slots import parse_hours
 from vault_tools.vocabulary import (
     REQUIRED_SECTIONS,
     SECTION_ALIASES,
@@ -55,6 +56,12 @@ class Config:
     digests_folder: str = "Digests"
     #: What ``followups --format ics`` writes: "todos" (VTODO) or "events" (VEVENT).
     ics_items: str = "todos"
+    #: Where people's own notes are: a tie-break when two notes share a person's name.
+    people_folder: str = "People"
+    #: ``draft request``'s slots: weekly hours, slot length, how far ahead.
+    availability_hours: tuple[str, ...] = ("Mon-Fri 09:00-17:00",)
+    slot_minutes: int = 30
+    days_ahead: int = 14
     source: Path | None = None
 
     @property
@@ -67,13 +74,15 @@ class Config:
 #: means "never" or "everything", which ``keep_in_touch: never`` and ``--all`` say.
 MAX_DAYS = 3650
 
-#: Each whole-number setting of ``[followups]``: its least and most value, and its unit.
+#: Each whole-number setting (``table.key``): its least and most value, and its unit.
 NUMBER_RANGES: Mapping[str, tuple[int, int, str]] = {
-    "thank_you_hours": (0, 24 * 365, "hours"),
-    "nudge_days": (0, MAX_DAYS, "days"),
-    "keep_in_touch_days": (0, MAX_DAYS, "days"),
-    "horizon_days": (0, MAX_DAYS, "days"),
-    "prepare_days": (0, MAX_DAYS, "days"),
+    "followups.thank_you_hours": (0, 24 * 365, "hours"),
+    "followups.nudge_days": (0, MAX_DAYS, "days"),
+    "followups.keep_in_touch_days": (0, MAX_DAYS, "days"),
+    "followups.horizon_days": (0, MAX_DAYS, "days"),
+    "followups.prepare_days": (0, MAX_DAYS, "days"),
+    "availability.slot_minutes": (5, 24 * 60, "minutes"),
+    "availability.days_ahead": (1, 365, "days"),
 }
 
 #: What file systems allow (Linux's NAME_MAX and PATH_MAX, in bytes of UTF-8): a longer
@@ -150,7 +159,7 @@ class _Reader:
         return tuple(value)
 
     def count(self, data: Mapping[str, Any], key: str, name: str, default: int) -> int:
-        least, most, unit = NUMBER_RANGES[key]
+        least, most, unit = NUMBER_RANGES[name]
         value = data.get(key, default)
         if isinstance(value, bool) or not isinstance(value, int) or not least <= value <= most:
             raise self.fail(
@@ -428,7 +437,12 @@ def _long_number_place(text: str) -> str:
 
 def config_from_mapping(data: Mapping[str, Any], path: Path, rule_codes: Collection[str]) -> Config:
     r = _Reader(path)
-    r.known(data, "", {"timezone", "interviews", "sections", "followups", "rules", "output"})
+    r.known(
+        data,
+        "",
+        {"timezone", "interviews", "sections", "followups", "people", "availability"}
+        | {"rules", "output"},
+    )
     defaults = Config()
 
     timezone = data.get("timezone")
@@ -499,6 +513,16 @@ def config_from_mapping(data: Mapping[str, Any], path: Path, rule_codes: Collect
     output = r.table(data, "output")
     r.known(output, "output", {"index", "followups", "digests", "calendar", "report", "ics_items"})
 
+    people = r.table(data, "people")
+    r.known(people, "people", {"folder"})
+    availability = r.table(data, "availability")
+    r.known(availability, "availability", {"hours", "slot_minutes", "days_ahead"})
+    hours = r.strings(availability, "hours", "availability.hours", defaults.availability_hours)
+    try:
+        parse_hours(hours)
+    except VaultToolsError as exc:
+        raise r.fail("availability.hours", str(exc)) from None
+
     return Config(
         timezone=timezone,
         folders=folders,
@@ -539,6 +563,14 @@ def config_from_mapping(data: Mapping[str, Any], path: Path, rule_codes: Collect
         report_path=r.output_path(output, "report", defaults.report_path),
         digests_folder=r.output_path(output, "digests", defaults.digests_folder, folder=True),
         ics_items=r.choice(output, "ics_items", "output.ics_items", defaults.ics_items, ICS_ITEMS),
+        people_folder=r.relative_path(people, "folder", "people.folder", defaults.people_folder),
+        availability_hours=hours,
+        slot_minutes=r.count(
+            availability, "slot_minutes", "availability.slot_minutes", defaults.slot_minutes
+        ),
+        days_ahead=r.count(
+            availability, "days_ahead", "availability.days_ahead", defaults.days_ahead
+        ),
         source=path,
     )
 
@@ -588,6 +620,14 @@ def default_config_text() -> str:
         _setting("horizon_days", d.horizon_days, "`followups` lists what is due this far ahead"),
         _setting("prepare_days", d.prepare_days, "prepare this many days before the interview"),
         _setting("alarm", "09:00", 'calendar reminder on the due day; "" for none'),
+        "",
+        "[people]",
+        _setting("folder", d.people_folder, "people's own notes; a tie-break for a shared name"),
+        "",
+        "[availability]                      # the times `draft request` proposes",
+        _setting("hours", d.availability_hours, 'weekly, e.g. ["Mon-Fri 09:00-12:00"]'),
+        _setting("slot_minutes", d.slot_minutes, "how long each proposed slot is"),
+        _setting("days_ahead", d.days_ahead, "how far ahead slots are proposed"),
         "",
         '[rules]                             # "error", "warning" or "off" per rule code',
         '# VT301 = "off"',
