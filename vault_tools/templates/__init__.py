@@ -23,3 +23,14 @@ def template_text(root: Path, config: Config) -> str:
         except (OSError, UnicodeDecodeError):
             pass
     return builtin_template()
+
+
+def draft_template_text(root: Path, config: Config, name: str) -> str:
+    """A draft's template: the vault's ``<templates>/<name>`` (``Thank-you.md``,
+    ``Request.md``, ``Keep-in-touch.md``) when it exists and reads, else the built-in."""
+    if config.templates:
+        try:
+            return read_note_bytes(root, f"{config.templates}/{name}").decode("utf-8-sig")
+        except (OSError, UnicodeDecodeError):
+            pass
+    return (Path(__file__).parent / name).read_text("utf-8")
