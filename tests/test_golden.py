@@ -19,6 +19,21 @@ CASES = {
     "digest.md": ["digest", "--as-of", "2026-11-27"],
     "digest.json": ["digest", "--as-of", "2026-11-27", "--format", "json"],
     "followups.ics": ["followups", "--as-of", "2026-11-27", "--all", "--format", "ics"],
+    "people.txt": ["people", "--as-of", "2026-11-27"],
+    "people.md": ["people", "--as-of", "2026-11-27", "--format", "md"],
+    "people.json": ["people", "--as-of", "2026-11-27", "--format", "json"],
+    "draft-thank-you.txt": ["draft", "thank-you", "Jane Doe", "--as-of", "2026-11-21"],
+    "draft-thank-you.eml": [
+        *("draft", "thank-you", "Jane Doe", "--as-of", "2026-11-21", "--format", "eml"),
+    ],
+    "draft-request.txt": [
+        *("draft", "request", "Nadia Karim", "--as-of", "2026-11-27"),
+        *("--busy", "{vault}/Calendar/Busy.ics"),
+    ],
+    "draft-keep-in-touch.txt": ["draft", "keep-in-touch", "Ana Souza", "--as-of", "2026-11-27"],
+    "draft-keep-in-touch.mailto": [
+        *("draft", "keep-in-touch", "Ana Souza", "--as-of", "2026-11-27", "--format", "mailto"),
+    ],
 }
 
 
@@ -26,7 +41,8 @@ CASES = {
 def test_sample_vault_output_matches_golden(
     name: str, update_golden: bool, sample_vault: Path
 ) -> None:
-    args = [*CASES[name], "--vault", str(sample_vault)]
+    args = [arg.replace("{vault}", str(sample_vault)) for arg in CASES[name]]
+    args += ["--vault", str(sample_vault)]
     runner = CliRunner()
     result = runner.invoke(cli, args, catch_exceptions=False)
     assert result.exit_code in (0, 1)

@@ -24,11 +24,13 @@ FLOORS: dict[str, int] = {
     "vault_tools.fastyaml": 0,
     "vault_tools.structure": 0,
     "vault_tools.files": 1,
+    "vault_tools.slots": 1,  # free times for `draft request`: weekly hours, a busy calendar
     "vault_tools.note": 2,
     "vault_tools.config": 3,
     "vault_tools.templates": 4,
     "vault_tools.interview": 5,
     "vault_tools.vault": 6,
+    "vault_tools.persons": 6,  # a person's own note: which it is, what it says
     "vault_tools.edit": 6,  # byte-keeping note edits: log, check --fix
     "vault_tools.events": 7,  # what each step of the practice records (log)
     "vault_tools.rules.files": 7,
@@ -41,6 +43,8 @@ FLOORS: dict[str, int] = {
     "vault_tools.reports.followups": 7,
     "vault_tools.reports.index": 7,
     "vault_tools.reports.digest": 7,
+    "vault_tools.reports.people": 7,
+    "vault_tools.reports.drafts": 7,
     "vault_tools.store": 10,
     "vault_tools.store.cache": 10,
     "vault_tools.store.sync": 11,
@@ -48,15 +52,18 @@ FLOORS: dict[str, int] = {
     "vault_tools.scaffold": 12,
     "vault_tools.watch": 13,
     "vault_tools.editing": 13,  # the commands that edit notes: log, check --fix
+    "vault_tools.drafting": 14,  # draft: the note a name means (as log), templates, slots
     "vault_tools.render": 14,  # the output boundary: how paths and note text are shown
     "vault_tools.render.markdown": 15,
     "vault_tools.render.check": 16,  # its md note links with render.markdown
     "vault_tools.render.ics": 15,  # RFC 5545 content lines
     "vault_tools.render.followups": 16,
     "vault_tools.render.index": 16,
+    "vault_tools.render.people": 17,  # its table cells are cut as the index's
     "vault_tools.render.watch": 17,  # prints findings as render.check does
     "vault_tools.render.digest": 17,
     "vault_tools.render.rules": 15,  # every rule's docs as Markdown (RULES.md)
+    "vault_tools.render.draft": 15,  # a drafted message as text, eml or mailto
     "vault_tools.lsp": 15,  # the language server: features from a buffer's text ...
     "vault_tools.lsp.people": 13,  # a vault's people, in a process of their own
     "vault_tools.lsp.features": 15,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import click
 import pytest
 from click.testing import CliRunner
 
@@ -38,11 +39,23 @@ def test_every_spec_rule_is_implemented() -> None:
     assert in_spec - implemented == set()
 
 
-@pytest.mark.parametrize("name", sorted(cli.commands))
-def test_every_command_has_help_with_an_example(name: str) -> None:
-    result = CliRunner().invoke(cli, [name, "--help"], catch_exceptions=False)
+def _command_lines() -> list[tuple[str, ...]]:
+    """Every command, and each subcommand of a group (``draft thank-you``)."""
+    found: list[tuple[str, ...]] = []
+    for name in sorted(cli.commands):
+        command = cli.commands[name]
+        if isinstance(command, click.Group):
+            found += [(name, sub) for sub in sorted(command.commands)]
+        else:
+            found.append((name,))
+    return found
+
+
+@pytest.mark.parametrize("words", _command_lines(), ids=" ".join)
+def test_every_command_has_help_with_an_example(words: tuple[str, ...]) -> None:
+    result = CliRunner().invoke(cli, [*words, "--help"], catch_exceptions=False)
     assert result.exit_code == 0
-    assert "Example" in result.stdout and f"vault-tools {name}" in result.stdout
+    assert "Example" in result.stdout and f"vault-tools {' '.join(words)}" in result.stdout
     assert "--vault" in result.stdout and "--as-of" in result.stdout
 
 

@@ -171,6 +171,7 @@ def test_a_planted_symlink_on_the_output_path_is_refused(
     )
     victim = sample / "People/Ana Souza.md"
     before = victim.read_bytes()
+    people = sorted(p.name for p in (sample / "People").iterdir())
     if case.startswith(("folder", "dangling-folder")):
         config = (
             '[output]\nindex = "Out/Index.md"\nfollowups = "Out/Follow-ups.md"\ndigests = "Out"\n'
@@ -196,7 +197,7 @@ def test_a_planted_symlink_on_the_output_path_is_refused(
     assert victim.read_bytes() == before
     assert not (sample / "People/New.md").exists() and not (tmp_path / "nowhere").exists()
     assert list(outside.iterdir()) == []
-    assert sorted(p.name for p in (sample / "People").iterdir()) == ["Ana Souza.md"]
+    assert sorted(p.name for p in (sample / "People").iterdir()) == people
 
 
 @POSIX

@@ -953,6 +953,175 @@ def index(
     click.echo(output, nl=False)
 
 
+@cli.group(context_settings=CONTEXT_SETTINGS)
+def draft() -> None:
+    """Draft the message the practice asks for, from your notes: the thank-you, the
+    request, the keep-in-touch note. Nothing is sent and no note is changed.
+
+    Each comes from a template you can replace: Templates/Thank-you.md, Request.md and
+    Keep-in-touch.md (front matter `subject`, then the body, with fields written
+    {{first_name}}, {{takeaways}}, ...; README lists them).
+
+    \b
+    Examples:
+      vault-tools draft thank-you "Jane Doe"
+      vault-tools draft request "Priya Nair" --busy ~/calendar.ics --format eml > request.eml
+      vault-tools draft keep-in-touch "Ana Souza" --format mailto
+    """
+
+
+def draft_options(func: F) -> F:
+    func = click.option(
+        "--format",
+        "output_format",
+        type=click.Choice(["text", "eml", "mailto"]),
+        default="text",
+        help="text (default): To, Subject and the body; eml: a message file a mail client "
+        "opens as a draft (X-Unsent: 1); mailto: a mailto: link.",
+    )(func)
+    return vault_options(func)
+
+
+def show_draft(found: Any, output_format: str) -> None:
+    from vault_tools.render.draft import Message, message_eml, message_mailto, message_text
+
+    for warning in found.warnings:
+        warn(warning)
+    message = Message(found.to, found.person or None, found.subject, found.body)
+    if output_format == "eml":
+        write_bytes(message_eml(message))
+    elif output_format == "mailto":
+        click.echo(message_mailto(message))
+    else:
+        click.echo(message_text(message), nl=False)
+    if not found.to:
+        warn(f"no email for {found.person}: add `email:` to the note or to their own note")
+
+
+@draft.command("thank-you", context_settings=CONTEXT_SETTINGS)
+@click.argument("note")
+@draft_options
+@user_errors
+def draft_thank_you(
+    note: str, vault: Path | None, as_of: dt.date | None, output_format: str
+) -> None:
+    """The thank-you for a conversation: the person by name, its day, one or two of your
+    takeaways in your own words, what you promised (open Follow-up tasks), thanks for the
+    people they suggested, and an offer to help. Warns when the 24 hours are past.
+
+    \b
+    Example:
+      vault-tools draft thank-you "Interviews/2026-11-20 Jane Doe.md"
+    """
+    from vault_tools.drafting import draft_note
+
+    session = open_session(vault, as_of)
+    try:
+        found = draft_note(session, "thank-you", note)
+    finally:
+        finish(session)
+    show_draft(found, output_format)
+
+
+@draft.command("request", context_settings=CONTEXT_SETTINGS)
+@click.argument("note")
+@click.option(
+    "--busy",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="An ICS calendar of your busy times (recurring events expanded; an all-day event "
+    "blocks the day): the proposed slots avoid them.",
+)
+@draft_options
+@user_errors
+def draft_request(
+    note: str, busy: Path | None, vault: Path | None, as_of: dt.date | None, output_format: str
+) -> None:
+    """The request for a conversation: what you know of them (Research), why you ask
+    (Objectives), and three free slots from [availability] on different days, in your
+    time zone and theirs.
+
+    \b
+    Example:
+      vault-tools draft request "Priya Nair" --busy ~/calendar.ics
+    """
+    from vault_tools.drafting import draft_note
+
+    session = open_session(vault, as_of)
+    try:
+        found = draft_note(session, "request", note, busy)
+    finally:
+        finish(session)
+    show_draft(found, output_format)
+
+
+@draft.command("keep-in-touch", context_settings=CONTEXT_SETTINGS)
+@click.argument("person")
+@draft_options
+@user_errors
+def draft_keep_in_touch(
+    person: str, vault: Path | None, as_of: dt.date | None, output_format: str
+) -> None:
+    """A short note to stay in touch: it refers to your last conversation and one of its
+    takeaways, and leaves a marked place for the article or update to share.
+
+    \b
+    Example:
+      vault-tools draft keep-in-touch "Ana Souza"
+    """
+    from vault_tools.drafting import draft_keep_in_touch as make
+
+    session = open_session(vault, as_of)
+    try:
+        found = make(session, person)
+    finally:
+        finish(session)
+    show_draft(found, output_format)
+
+
+@cli.command(context_settings=CONTEXT_SETTINGS)
+@vault_options
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "md", "json"]),
+    default="text",
+    help="text (default): a table; md: an Obsidian note with a Mermaid graph of "
+    "introductions; json: machine-readable.",
+)
+@cache_option
+@user_errors
+def people(vault: Path | None, as_of: dt.date | None, output_format: str, no_cache: bool) -> None:
+    """One row per person across the interview notes and people's own notes: their notes,
+    last contact, keep-in-touch cadence, next due item, who introduced them and whom they
+    introduced.
+
+    A person's own note is the note named as they are (People/Jane Doe.md), found as
+    Obsidian resolves a link; its last_contact, keep_in_touch, email, timezone and
+    introduced_by count for them, and its cadence wins.
+
+    \b
+    Examples:
+      vault-tools people --vault ~/Notes
+      vault-tools people --format md > People.md
+    """
+    from vault_tools.app import people_for
+    from vault_tools.render import people as render
+
+    session = open_session(vault, as_of, use_cache=not no_cache)
+    try:
+        report = people_for(session)
+    finally:
+        finish(session)
+    if output_format == "json":
+        output = render.render_json(report, ascii_only=not stdout_holds_utf8())
+    elif output_format == "md":
+        output = render.render_markdown(report)
+    else:
+        output = render.render_text(report)
+    click.echo(output, nl=False)
+
+
 @cli.command(context_settings=CONTEXT_SETTINGS)
 @vault_options
 @click.option(
