@@ -181,3 +181,109 @@ def test_log_contact_writes_the_person_note_and_followups_see_it(tmp_path: Path)
     )
     assert (root / "Interviews/2026-08-20 Jane Doe.md").read_bytes() == interview_bytes
     assert [i["due"] for i in keep_in_touch(root)] == ["2027-02-23"]
+
+
+# --------------------------------------------------------------------------------------------
+# Daily notes
+
+
+def thank_you_items(root: Path) -> list[dict[str, object]]:
+    return [i for i in items(root, "--all") if i["kind"] == "thank-you"]
+
+
+def daily_vault(tmp_path: Path, files: dict[str, str], config: str = "") -> Path:
+    return make_vault(
+        tmp_path / "v",
+        {
+            ".vault-tools.toml": config,
+            "Interviews/2026-08-20 Jane Doe.md": interview('"[[Jane Doe]]"').replace(
+                "thank_you_sent: 2026-08-20\n", ""
+            ),
+            **files,
+        },
+    )
+
+
+def test_a_daily_note_linking_the_person_is_a_contact_on_its_day(tmp_path: Path) -> None:
+    root = daily_vault(
+        tmp_path,
+        {
+            "Journal/2026-10-05.md": "# Monday\n- Coffee with [[Jane Doe]].\n",
+            # Its interview note's name counts as her too; a later day wins.
+            "Journal/2026-10-12.md": "- Reread [[2026-08-20 Jane Doe]] before the meetup.\n",
+            "Journal/2026-10-30 notes.md": "- [[Jane Doe]] again (no date as its name).\n",
+            "Projects/Plan.md": "- [[Jane Doe]] (not a daily note)\n",
+        },
+    )
+    assert [i["due"] for i in keep_in_touch(root)] == ["2027-01-10"]  # 2026-10-12 + 90
+    (root / ".vault-tools.toml").write_text("[people]\ndaily_notes_count = false\n")
+    assert [i["due"] for i in keep_in_touch(root)] == ["2026-11-18"]  # the interview + 90
+
+
+def test_obsidians_daily_notes_folder_counts(tmp_path: Path) -> None:
+    root = daily_vault(
+        tmp_path,
+        {
+            ".obsidian/daily-notes.json": '{"folder": "Days", "format": "YYYY-MM-DD"}',
+            "Days/2026-10-12.md": "- Lunch with [[People/Jane Doe|Jane]].\n",
+            "Days/Ideas.md": "- [[Jane Doe]] (in the folder, but its name is no day)\n",
+        },
+    )
+    assert [i["due"] for i in keep_in_touch(root)] == ["2027-01-10"]
+
+
+def test_a_thank_you_ticked_in_a_daily_note_is_the_thank_you(tmp_path: Path) -> None:
+    root = daily_vault(tmp_path, {})
+    assert [i["due"] for i in thank_you_items(root)] == ["2026-08-21"]
+    (root / "Daily").mkdir()
+    (root / "Daily/2026-08-21.md").write_text(
+        "## Tasks\n- [x] Send the thank-you to [[Jane Doe]] ✅ 2026-08-21\n", encoding="utf-8"
+    )
+    assert thank_you_items(root) == []
+    result = CliRunner().invoke(
+        cli,
+        ["index", "--vault", str(root), "--as-of", AS_OF.isoformat(), "--format", "json"],
+        catch_exceptions=False,
+    )
+    (row,) = json.loads(result.stdout)["notes"]
+    assert row["thank_you_sent"] == "2026-08-21"
+
+
+def test_a_thank_you_before_the_interview_thanks_no_interview(tmp_path: Path) -> None:
+    root = daily_vault(
+        tmp_path, {"Daily/2026-08-19.md": "- [x] Thank [[Jane Doe]] for replying ✅ 2026-08-19\n"}
+    )
+    assert [i["due"] for i in thank_you_items(root)] == ["2026-08-21"]
+
+
+def test_the_digest_names_new_people_and_introductions_received(tmp_path: Path) -> None:
+    def note(person: str, status: str, day: str, extra: str = "") -> str:
+        key = "date" if status == "done" else "requested"
+        return (
+            f"---\ntype: interview\nperson: {person}\nstatus: {status}\n{key}: {day}\n{extra}---\n"
+        )
+
+    root = make_vault(
+        tmp_path / "v",
+        {
+            ".vault-tools.toml": "",
+            "Interviews/a1.md": note("Ann", "done", "2026-10-01"),
+            "Interviews/a2.md": note("Ann", "done", "2026-11-18"),  # met before: not new
+            "Interviews/b.md": note("Bo", "done", "2026-11-19", 'introduced_by: "[[Ann]]"\n'),
+            "Interviews/c.md": note("Cy", "requested", "2026-11-17"),
+            "People/Cy.md": "---\nintroduced_by: Bo\n---\n",
+            "Interviews/d.md": note("Di", "requested", "2026-11-02", "introduced_by: Ann\n"),
+        },
+    )
+    result = CliRunner().invoke(
+        cli,
+        ["digest", "--vault", str(root), "--as-of", "2026-11-27", "--format", "json"],
+        catch_exceptions=False,
+    )
+    payload = json.loads(result.stdout)
+    assert payload["period"]["label"] == "2026-W47"
+    assert payload["new_people"] == ["Bo"]
+    assert payload["introductions_received"] == [
+        {"person": "Bo", "introduced_by": "Ann"},
+        {"person": "Cy", "introduced_by": "Bo"},
+    ]

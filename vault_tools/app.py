@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from vault_tools.config import Config, load_config
+from vault_tools.config import Config, load_config, obsidian_daily_folder
 from vault_tools.dates import Period, date_range, last_complete_week, today_in
 from vault_tools.diagnostics import LintResult
 from vault_tools.errors import VaultToolsError
@@ -25,13 +25,20 @@ from vault_tools.interview import (
     Facts,
     PersonNote,
     in_interview_folder,
+    interview_day,
     is_generated,
     last_contacts,
     make_context,
     people_of,
 )
 from vault_tools.note import generated_note, parse_note, person_key, person_link_paths, person_names
-from vault_tools.persons import PersonNotes, note_name, person_note
+from vault_tools.persons import (
+    PersonNotes,
+    daily_note_day,
+    mentions_of,
+    note_name,
+    person_note,
+)
 from vault_tools.reports.digest import HORIZON_DAYS, Digest, build_digest, digest_path
 from vault_tools.reports.followups import FollowUpReport, all_followups, followups_report
 from vault_tools.reports.index import IndexReport, index_rows
@@ -117,8 +124,71 @@ class Session:
             ctx=self.context(),
         )
         self.warnings.extend(report.warnings)
-        self._context = replace(self.context(), persons=self.person_notes(facts, listing))
+        persons = self.person_notes(facts, listing)
+        contacts, thanked = self.daily_notes(facts, listing, persons)
+        self._context = replace(
+            self.context(), persons=persons, daily_contacts=contacts, thanked_elsewhere=thanked
+        )
         return facts
+
+    def daily_notes(
+        self, facts: Sequence[Facts], listing: Listing, persons: Mapping[str, PersonNote]
+    ) -> tuple[dict[str, dt.date], dict[str, dt.date]]:
+        """What the daily notes say (``[people] daily_notes_count``): person key -> the
+        latest day a daily note links them, and interview path -> the day a done "thank"
+        task there thanked its person for it (their latest done interview on or before).
+
+        A link counts for a person when it names them, their own note, or one of their
+        interview notes. Daily notes are read as they are now (they are few beside a
+        vault's notes, and the cache keeps interview notes only)."""
+        if not self.config.daily_notes_count:
+            return {}, {}
+        ctx = self.context()
+        interviews = {f.path for f in facts}
+        by_name: dict[str, set[str]] = {}
+        for note in facts:
+            keys = {person_key(p) for p in people_of(note)}
+            by_name.setdefault(person_key(note_name(note.path)), set()).update(keys)
+            for key in keys:
+                by_name.setdefault(key, set()).add(key)
+        for key, own in persons.items():
+            by_name.setdefault(person_key(own.name), set()).add(key)
+        folder = obsidian_daily_folder(self.root)
+        contacts: dict[str, dt.date] = {}
+        thanks: dict[str, list[dt.date]] = {}
+        for path in listing.paths:
+            day = daily_note_day(path, folder)
+            if day is None or path in interviews:
+                continue
+            try:
+                raw = read_note_bytes(self.root, path)
+            except OSError as exc:
+                self.warnings.append(f"cannot read {path}: {exc.strerror or exc}")
+                continue
+            said = mentions_of(parse_note(path, raw), day, ctx.tz)
+            for name in said.links:
+                for key in by_name.get(person_key(name), ()):
+                    if key not in contacts or day > contacts[key]:
+                        contacts[key] = day
+            for when, names in said.thanks:
+                for name in names:
+                    for key in by_name.get(person_key(name), ()):
+                        thanks.setdefault(key, []).append(when)
+        thanked: dict[str, dt.date] = {}
+        for key, days in thanks.items():
+            done = [
+                (day, f.path)
+                for f in facts
+                if f.status == "done"
+                and key in {person_key(p) for p in people_of(f)}
+                and (day := interview_day(f, ctx)) is not None
+            ]
+            for when in days:
+                before = [item for item in done if item[0] <= when]
+                if before:
+                    path = max(before)[1]
+                    thanked[path] = min(thanked.get(path, when), when)
+        return contacts, thanked
 
     def person_notes(self, facts: Sequence[Facts], listing: Listing) -> dict[str, PersonNote]:
         """Person key -> their own note, for everyone the interview notes name (as person or

@@ -58,6 +58,8 @@ class Config:
     ics_items: str = "todos"
     #: Where people's own notes are: a tie-break when two notes share a person's name.
     people_folder: str = "People"
+    #: Whether a daily note that links a person counts as a contact on its day.
+    daily_notes_count: bool = True
     #: ``draft request``'s slots: weekly hours, slot length, how far ahead.
     availability_hours: tuple[str, ...] = ("Mon-Fri 09:00-17:00",)
     slot_minutes: int = 30
@@ -291,6 +293,19 @@ def obsidian_templates_folder(vault_root: Path) -> str | None:
     return None
 
 
+def obsidian_daily_folder(vault_root: Path) -> str | None:
+    """The folder Obsidian's Daily notes plugin writes to (``.obsidian/daily-notes.json``,
+    ``folder``), or ``None``."""
+    data = _settings_file(vault_root, ".obsidian/daily-notes.json")
+    value = data.get("folder") if data is not None else None
+    if not isinstance(value, str):
+        return None
+    folder = value.strip().replace("\\", "/").strip("/")
+    if not folder or _path_problem(folder) or any(p in ("", ".", "..") for p in folder.split("/")):
+        return None
+    return folder
+
+
 def _path_problem(value: str) -> str | None:
     """What no file system allows in ``value``, said with the value cut short; else None."""
     if "\0" in value:
@@ -514,7 +529,12 @@ def config_from_mapping(data: Mapping[str, Any], path: Path, rule_codes: Collect
     r.known(output, "output", {"index", "followups", "digests", "calendar", "report", "ics_items"})
 
     people = r.table(data, "people")
-    r.known(people, "people", {"folder"})
+    r.known(people, "people", {"folder", "daily_notes_count"})
+    daily_notes_count = people.get("daily_notes_count", defaults.daily_notes_count)
+    if not isinstance(daily_notes_count, bool):
+        raise r.fail(
+            "people.daily_notes_count", f"must be true or false, not {_shown(daily_notes_count)}"
+        )
     availability = r.table(data, "availability")
     r.known(availability, "availability", {"hours", "slot_minutes", "days_ahead"})
     hours = r.strings(availability, "hours", "availability.hours", defaults.availability_hours)
@@ -564,6 +584,7 @@ def config_from_mapping(data: Mapping[str, Any], path: Path, rule_codes: Collect
         digests_folder=r.output_path(output, "digests", defaults.digests_folder, folder=True),
         ics_items=r.choice(output, "ics_items", "output.ics_items", defaults.ics_items, ICS_ITEMS),
         people_folder=r.relative_path(people, "folder", "people.folder", defaults.people_folder),
+        daily_notes_count=daily_notes_count,
         availability_hours=hours,
         slot_minutes=r.count(
             availability, "slot_minutes", "availability.slot_minutes", defaults.slot_minutes
@@ -623,6 +644,9 @@ def default_config_text() -> str:
         "",
         "[people]",
         _setting("folder", d.people_folder, "people's own notes; a tie-break for a shared name"),
+        _setting(
+            "daily_notes_count", d.daily_notes_count, "a daily note linking a person: a contact"
+        ),
         "",
         "[availability]                      # the times `draft request` proposes",
         _setting("hours", d.availability_hours, 'weekly, e.g. ["Mon-Fri 09:00-12:00"]'),

@@ -71,6 +71,11 @@ class Context:
     templates: tuple[str, ...] = ()
     #: person key -> their own note, for the reports (``Session.interview_facts`` finds them)
     persons: Mapping[str, PersonNote] = field(default_factory=dict)
+    #: person key -> their latest contact in a daily note (a note that links them)
+    daily_contacts: Mapping[str, dt.date] = field(default_factory=dict)
+    #: interview note path -> the day a done "thank" task elsewhere (a daily note) thanked
+    #: its person for it: their latest done interview on or before that day
+    thanked_elsewhere: Mapping[str, dt.date] = field(default_factory=dict)
 
     @cached_property
     def placeholders(self) -> Mapping[str, frozenset[str]]:
@@ -411,7 +416,8 @@ def thank_you_shown(note: Facts, ctx: Context) -> tuple[bool, dt.date | None]:
     """Whether gratitude was shown, and on which day when the note says so.
 
     Shown by ``thank_you_sent``, or by a done Follow-up task mentioning "thank" (its
-    completion date, when it has one, is the day it was sent).
+    completion date, when it has one, is the day it was sent), or by one in a daily note
+    that links the person (``Context.thanked_elsewhere``).
     """
     sent = date_of(note, "thank_you_sent", ctx)
     if sent is not None:
@@ -419,6 +425,9 @@ def thank_you_shown(note: Facts, ctx: Context) -> tuple[bool, dt.date | None]:
     for task in note.tasks:
         if task.done and mentions_thanks(task):
             return True, parse_date(task.completed, ctx.tz)
+    elsewhere = ctx.thanked_elsewhere.get(note.path)
+    if elsewhere is not None:
+        return True, elsewhere
     return False, None
 
 
@@ -458,11 +467,13 @@ def last_contacts(notes: Iterable[Facts], ctx: Context) -> dict[str, dt.date]:
             for key in keys:
                 if key not in latest or day > latest[key]:
                     latest[key] = day
-    # The person's own note's ``last_contact`` counts too (SPEC).
-    for key, own in ctx.persons.items():
-        noted = own.last_contact
-        if noted is not None and (key not in latest or noted > latest[key]):
-            latest[key] = noted
+    # The person's own note's ``last_contact`` counts too (SPEC), and a daily note that
+    # links them.
+    noted = {k: own.last_contact for k, own in ctx.persons.items() if own.last_contact}
+    for source in (noted, ctx.daily_contacts):
+        for key, day in source.items():
+            if day is not None and (key not in latest or day > latest[key]):
+                latest[key] = day
     return latest
 
 

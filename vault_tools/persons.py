@@ -7,11 +7,13 @@ Pure: the listing's paths and parsed notes in, data out. ``app.py`` reads the no
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 
 from vault_tools.dates import load_zone, parse_cadence, parse_date
 from vault_tools.files import is_under
-from vault_tools.interview import PersonNote, text_property
+from vault_tools.interview import PersonNote, mentions_thanks, text_property
 from vault_tools.note import Note, person_key, person_names
 
 
@@ -77,3 +79,49 @@ def by_person(notes: Sequence[PersonNote], names: Mapping[str, str]) -> dict[str
     """Person key -> their note, for the people ``names`` (key -> the note path found)."""
     by_path = {n.path: n for n in notes}
     return {key: by_path[path] for key, path in names.items() if path in by_path}
+
+
+# --------------------------------------------------------------------------------------------
+# Daily notes: a note linking a person is a contact on its day, a done "thank" task in it
+# the thank-you
+
+_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_LINK = re.compile(r"\[\[([^\]|#^]+)")
+
+
+def daily_note_day(path: str, daily_folder: str | None) -> dt.date | None:
+    """The day of a daily note: its name is a date (``2026-11-20.md``), in any folder, or
+    it lies in Obsidian's daily notes folder and its name reads as a day; else ``None``."""
+    name = note_name(path)
+    if _ISO_DAY.match(name) or (daily_folder and is_under(path, daily_folder)):
+        return parse_date(name)
+    return None
+
+
+@dataclass(frozen=True)
+class Mentions:
+    """Whom a daily note links (by note name), and its done tasks that mention "thank":
+    each with its day (its completion date, else the note's) and the note names it links."""
+
+    links: tuple[str, ...]
+    thanks: tuple[tuple[dt.date, tuple[str, ...]], ...]
+
+
+def _linked(text: str) -> tuple[str, ...]:
+    names = []
+    for target in _LINK.findall(text):
+        name = target.strip().rsplit("/", 1)[-1]
+        name = name[:-3] if name.lower().endswith(".md") else name
+        if name:
+            names.append(name)
+    return tuple(names)
+
+
+def mentions_of(note: Note, day: dt.date, tz: dt.tzinfo | None) -> Mentions:
+    links = tuple(name for line in note.lines for name in _linked(line))
+    thanks = []
+    for task in note.tasks:
+        if task.done and mentions_thanks(task):
+            when = parse_date(task.completed, tz) or day
+            thanks.append((when, _linked(note.line_text(task.line))))
+    return Mentions(links, tuple(thanks))

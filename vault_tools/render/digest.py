@@ -137,6 +137,13 @@ def weekly_chart(digest: Digest) -> list[str]:
     ]
 
 
+def _person_link(name: str) -> str:
+    """``[[Jane Doe]]``: Obsidian links to her note (or offers to make one); a name no
+    link can hold (``[``, ``]``, ``|``, ``#``, ``^``) is shown as text."""
+    shown = printable(name)
+    return shown if any(c in shown for c in "[]|#^") else f"[[{shown}]]"
+
+
 def render_markdown(digest: Digest) -> str:
     """The body of an Obsidian note: counts, the interviews held and what they taught,
     recurring themes, follow-ups due, and two charts. A period without interviews gets a
@@ -153,6 +160,15 @@ def render_markdown(digest: Digest) -> str:
         lines += ["", "## What to improve", "", *_reflections(digest, "to_improve")]
         lines += ["", "## Recurring themes", "", *_recurring(digest)]
     lines += ["", "## Follow-ups due", "", *_followups(digest)]
+    if digest.new_people:
+        lines += ["", "## New people met", ""]
+        lines += [f"- {_person_link(name)}" for name in digest.new_people]
+    if digest.introductions:
+        lines += ["", "## Introductions received", ""]
+        lines += [
+            f"- {_person_link(whom)}, introduced by {_person_link(by)}"
+            for by, whom in digest.introductions
+        ]
     lines += ["", "## Pipeline", "", *pipeline_chart(digest)]
     if not digest.empty:
         lines += ["", "## Interviews per week", "", *weekly_chart(digest)]

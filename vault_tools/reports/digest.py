@@ -28,12 +28,15 @@ from vault_tools.dates import Period, When, add_days, parse_date, parse_when, we
 from vault_tools.interview import (
     Context,
     Facts,
+    interview_day,
+    people_of,
     person_of,
     status_of,
     text_property,
     thank_you_due,
     thank_you_shown,
 )
+from vault_tools.note import person_key, person_names
 from vault_tools.vocabulary import STATUSES
 
 if TYPE_CHECKING:  # the follow-ups report is made by its own module and handed in
@@ -167,6 +170,11 @@ class Digest:
     followups: FollowUpReport
     pipeline: tuple[tuple[str, int], ...]  # (status, count): SPEC's statuses, then "other"
     weekly: tuple[WeekCount, ...]  # oldest first
+    #: people whose first conversation was held in the period
+    new_people: tuple[str, ...] = ()
+    #: (who introduced, whom) for each person whose first note (a request or a
+    #: conversation) falls in the period and who came through an introduction
+    introductions: tuple[tuple[str, str], ...] = ()
 
     @property
     def empty(self) -> bool:
@@ -189,6 +197,10 @@ class Digest:
             "as_of": self.as_of.isoformat(),
             "pipeline": dict(self.pipeline),
             "weekly": [week.to_json() for week in self.weekly],
+            "new_people": list(self.new_people),
+            "introductions_received": [
+                {"person": whom, "introduced_by": by} for by, whom in self.introductions
+            ],
         }
 
 
@@ -319,6 +331,7 @@ def build_digest(
     weekly = tuple(
         WeekCount(week, sum(1 for when, _ in dated if when.day in week)) for week in _weeks(period)
     )
+    new_people, introductions = _people_of_period(readable, ctx, period)
     return Digest(
         period=period,
         as_of=as_of,
@@ -328,7 +341,46 @@ def build_digest(
         followups=followups,
         pipeline=_pipeline(readable),
         weekly=weekly,
+        new_people=new_people,
+        introductions=introductions,
     )
+
+
+def _people_of_period(
+    notes: Sequence[Facts], ctx: Context, period: Period
+) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
+    """The people met for the first time in the period (their first done conversation),
+    and the introductions received in it (a person whose first note falls in it, and who
+    was introduced: ``introduced_by`` in a note of theirs or their own note)."""
+    first_met: dict[str, tuple[dt.date, str]] = {}
+    first_seen: dict[str, tuple[dt.date, str]] = {}
+    introducers: dict[str, dict[str, str]] = {}
+    for note in notes:
+        held = held_when(note, ctx)
+        seen = [
+            d for d in (parse_date(note.get("requested"), ctx.tz), interview_day(note, ctx)) if d
+        ]
+        by = person_names(note.get("introduced_by"))
+        for name in people_of(note):
+            key = person_key(name)
+            if held is not None and (key not in first_met or held.day < first_met[key][0]):
+                first_met[key] = (held.day, name)
+            for day in seen:
+                if key not in first_seen or day < first_seen[key][0]:
+                    first_seen[key] = (day, name)
+            for who in by:
+                introducers.setdefault(key, {})[person_key(who)] = who
+    for key, own in ctx.persons.items():
+        for who in own.introduced_by:
+            introducers.setdefault(key, {})[person_key(who)] = who
+    met = sorted((day, name) for day, name in first_met.values() if day in period)
+    received = sorted(
+        (by, name)
+        for key, (day, name) in first_seen.items()
+        if day in period
+        for by in introducers.get(key, {}).values()
+    )
+    return tuple(name for _, name in met), tuple(received)
 
 
 def digest_path(config: Config, period: Period) -> str:
