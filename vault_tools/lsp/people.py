@@ -19,9 +19,6 @@ from vault_tools.errors import VaultToolsError
 from vault_tools.note import person_key
 from vault_tools.vault import list_notes
 
-#: The people folder a person's own note lies in (SPEC's default).
-PEOPLE_FOLDER = "People"
-
 
 def vault_people(root: Path, as_of: dt.date, use_cache: bool = True) -> tuple[list[str], list[str]]:
     """The people of the vault's interview notes and the notes of its people folder,
@@ -31,8 +28,9 @@ def vault_people(root: Path, as_of: dt.date, use_cache: bool = True) -> tuple[li
     for facts in session.interview_facts():
         for name in facts.people:
             names.setdefault(person_key(name), name)
-    if (root / PEOPLE_FOLDER).is_dir():
-        for rel in list_notes(root, session.config, PEOPLE_FOLDER).paths:
+    folder = session.config.people_folder
+    if folder and (root / folder).is_dir():
+        for rel in list_notes(root, session.config, folder).paths:
             name = rel.rsplit("/", 1)[-1][:-3]
             names.setdefault(person_key(name), name)
     return sorted(names.values(), key=person_key), session.warnings
