@@ -179,3 +179,10 @@ def test_keep_in_touch_refers_to_the_latest_done_conversation(tmp_path: Path) ->
     assert "our conversation on Friday 20 November, especially “Write-ups beat clever SQL.”" in out
     assert "[Share the article or update here" in out
     assert run(root, "draft", "keep-in-touch", "Nobody", "--as-of", "2026-12-20").exit_code == 2
+
+
+def test_a_thank_you_without_a_date_marks_the_place_of_the_day(tmp_path: Path) -> None:
+    root = vault(tmp_path, {"Interviews/sam.md": DONE.replace("date: 2026-11-20T15:00\n", "")})
+    result = run(root, "draft", "thank-you", "Sam Rivera", "--as-of", "2026-11-21")
+    assert "talk with me on [the day you spoke]." in result.stdout
+    assert "has no date" in result.stderr

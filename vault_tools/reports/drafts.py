@@ -186,7 +186,7 @@ def thank_you(note: Note, ctx: Context, template: Template, own: PersonNote | No
     out after the window (``[followups] thank_you_hours``)."""
     fields = _common(note, ctx)
     day = interview_day(note, ctx)
-    fields["date"] = spoken_day(day) if day else "our conversation"
+    fields["date"] = spoken_day(day) if day else "[the day you spoke]"
     fields["takeaways"] = quoted(takeaways(note, ctx)[:2])
     promises = [t.text for t in followup_tasks(note, ctx) if t.open and not mentions_thanks(t)]
     fields["promises"] = (
@@ -207,7 +207,7 @@ def thank_you(note: Note, ctx: Context, template: Template, own: PersonNote | No
             f"conversation): {late} day{'s' if late != 1 else ''} late; say so, or send it anyway"
         )
     if day is None:
-        warnings.append(f"{note.path} has no date: the draft says 'our conversation'")
+        warnings.append(f"{note.path} has no date: fill in the day in the draft")
     return Draft("thank-you", fields["name"], addresses(note, own), subject, body, tuple(warnings))
 
 
