@@ -34,6 +34,9 @@ CORPUS_COMMANDS: tuple[tuple[str, ...], ...] = (
     ("followups", "--all", "--format", "ics"),
     ("digest", "--format", "json"),
     ("digest", "--week", "2026-W01"),
+    ("people", "--format", "text"),
+    ("people", "--format", "md"),
+    ("people", "--format", "json"),
 )
 
 
@@ -99,3 +102,21 @@ def test_every_file_through_every_rule(source: Path) -> None:
             if not 1 <= diagnostic.line <= last:
                 problems.append(f"{rel}: {diagnostic.rule} at line {diagnostic.line} of {last}")
     assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("source", SOURCES or [None], ids=SOURCE_IDS or ["absent"])
+def test_drafts_of_every_source_answer_or_say_why(source: Path) -> None:
+    """Each draft of up to 15 files of a source, in every format: a message, or exit 2 with
+    one line saying why (a file that is no interview note names no person); never a
+    traceback, and nothing written into the corpus."""
+    runner = CliRunner()
+    base = ["--vault", str(source), "--as-of", AS_OF.isoformat(), "--no-cache"]
+    for path in markdown_files(source)[:15]:
+        for kind, output in (("thank-you", "eml"), ("request", "text"), ("request", "mailto")):
+            result = runner.invoke(
+                cli, ["draft", kind, str(path), "--format", output, *base], catch_exceptions=False
+            )
+            assert result.exit_code in (0, 2), result.output
+            if result.exit_code == 2:
+                assert result.stderr.startswith("vault-tools: error: "), result.stderr
+    assert not (source / ".vault-tools").exists()

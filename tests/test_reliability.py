@@ -1182,3 +1182,50 @@ def test_two_write_runs_at_once_with_the_cache_leave_whole_files_and_a_readable_
         cli, ["check", "--vault", str(root), "--as-of", "2026-11-27", "--no-cache"]
     )
     assert cached.stdout == fresh.stdout
+
+
+@pytest.mark.parametrize("case", EDITOR_PARAMS)
+def test_hostile_input_through_people_and_drafts(
+    case: Hostile, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``people`` (every format) and each ``draft`` (every format) on each hostile vault: no
+    traceback (the runner raises), exit 0 or a one-line message with exit 2, and nothing in
+    the vault changed (drafts never write)."""
+    root = tmp_path / "vault"
+    (root / "Interviews").mkdir(parents=True)
+    (root / CONTROL[0]).write_text(CONTROL[1], encoding="utf-8")
+    case.setup(root, monkeypatch)
+    runner = CliRunner()
+    base = ["--vault", str(root), "--as-of", AS_OF.isoformat()]
+
+    def files() -> dict[str, bytes]:
+        found: dict[str, bytes] = {}
+        for path in root.rglob("*"):
+            rel = path.relative_to(root).as_posix()
+            if rel.startswith(".vault-tools") or path.is_symlink() or not path.is_file():
+                continue
+            with contextlib.suppress(OSError):
+                found[rel] = path.read_bytes()
+        return found
+
+    before = files()
+    for output in ("text", "md", "json"):
+        result = runner.invoke(cli, ["people", "--format", output, *base], catch_exceptions=False)
+        assert result.exit_code == 0, result.stderr
+        assert "Ana Souza" in result.stdout
+    notes = sorted(rel for rel in before if rel.endswith(".md"))
+    for rel in notes:
+        for kind in ("thank-you", "request"):
+            for output in ("text", "eml", "mailto"):
+                result = runner.invoke(
+                    cli, ["draft", kind, rel, "--format", output, *base], catch_exceptions=False
+                )
+                assert result.exit_code in (0, 2), result.stderr
+                if result.exit_code == 2:
+                    assert result.stderr.startswith("vault-tools: error: "), result.stderr
+                    assert result.stderr.count("\n") == 1, result.stderr
+    kept = runner.invoke(
+        cli, ["draft", "keep-in-touch", "Ana Souza", *base], catch_exceptions=False
+    )
+    assert kept.exit_code == 0, kept.stderr
+    assert files() == before

@@ -979,7 +979,7 @@ def draft_options(func: F) -> F:
         help="text (default): To, Subject and the body; eml: a message file a mail client "
         "opens as a draft (X-Unsent: 1); mailto: a mailto: link.",
     )(func)
-    return vault_options(func)
+    return vault_options(cache_option(func))
 
 
 def show_draft(found: Any, output_format: str) -> None:
@@ -1003,7 +1003,7 @@ def show_draft(found: Any, output_format: str) -> None:
 @draft_options
 @user_errors
 def draft_thank_you(
-    note: str, vault: Path | None, as_of: dt.date | None, output_format: str
+    note: str, vault: Path | None, as_of: dt.date | None, output_format: str, no_cache: bool
 ) -> None:
     """The thank-you for a conversation: the person by name, its day, one or two of your
     takeaways in your own words, what you promised (open Follow-up tasks), thanks for the
@@ -1015,7 +1015,7 @@ def draft_thank_you(
     """
     from vault_tools.drafting import draft_note
 
-    session = open_session(vault, as_of)
+    session = open_session(vault, as_of, use_cache=not no_cache)
     try:
         found = draft_note(session, "thank-you", note)
     finally:
@@ -1035,7 +1035,12 @@ def draft_thank_you(
 @draft_options
 @user_errors
 def draft_request(
-    note: str, busy: Path | None, vault: Path | None, as_of: dt.date | None, output_format: str
+    note: str,
+    busy: Path | None,
+    vault: Path | None,
+    as_of: dt.date | None,
+    output_format: str,
+    no_cache: bool,
 ) -> None:
     """The request for a conversation: what you know of them (Research), why you ask
     (Objectives), and three free slots from [availability] on different days, in your
@@ -1047,7 +1052,7 @@ def draft_request(
     """
     from vault_tools.drafting import draft_note
 
-    session = open_session(vault, as_of)
+    session = open_session(vault, as_of, use_cache=not no_cache)
     try:
         found = draft_note(session, "request", note, busy)
     finally:
@@ -1060,7 +1065,7 @@ def draft_request(
 @draft_options
 @user_errors
 def draft_keep_in_touch(
-    person: str, vault: Path | None, as_of: dt.date | None, output_format: str
+    person: str, vault: Path | None, as_of: dt.date | None, output_format: str, no_cache: bool
 ) -> None:
     """A short note to stay in touch: it refers to your last conversation and one of its
     takeaways, and leaves a marked place for the article or update to share.
@@ -1071,7 +1076,7 @@ def draft_keep_in_touch(
     """
     from vault_tools.drafting import draft_keep_in_touch as make
 
-    session = open_session(vault, as_of)
+    session = open_session(vault, as_of, use_cache=not no_cache)
     try:
         found = make(session, person)
     finally:
