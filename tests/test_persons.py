@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from conftest import AS_OF, make_vault
 
@@ -287,3 +288,53 @@ def test_the_digest_names_new_people_and_introductions_received(tmp_path: Path) 
         {"person": "Bo", "introduced_by": "Ann"},
         {"person": "Cy", "introduced_by": "Bo"},
     ]
+
+
+def test_a_thank_you_ticked_in_any_note_counts_with_its_date(tmp_path: Path) -> None:
+    root = daily_vault(
+        tmp_path,
+        {
+            "Projects/Job search.md": (
+                "# Plan\n- [x] Thank-you mail to [[Jane Doe]] ✅ 2026-08-22\n"
+                "- [x] Thank [[Jane Doe]] again (no date: which day is unknown)\n"
+            ),
+        },
+    )
+    assert thank_you_items(root) == []
+    result = CliRunner().invoke(
+        cli,
+        ["index", "--vault", str(root), "--as-of", AS_OF.isoformat(), "--format", "json"],
+        catch_exceptions=False,
+    )
+    (row,) = json.loads(result.stdout)["notes"]
+    assert row["thank_you_sent"] == "2026-08-22"
+
+
+def test_what_other_notes_say_comes_from_the_cache_the_second_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Nothing changed: the mentions of the other notes are read from the cache, not from
+    the notes; a row changed by hand to hold something else is not used."""
+    import sqlite3
+
+    from vault_tools.store import sync
+
+    monkeypatch.setattr("vault_tools.store.cache.RACY_NS", 0)  # trust the files' times now
+    root = daily_vault(
+        tmp_path, {"Daily/2026-08-21.md": "- [x] Thank [[Jane Doe]] ✅ 2026-08-21\n"}
+    )
+    assert thank_you_items(root) == []
+
+    def unread(note: object) -> object:
+        raise AssertionError("a note was read again though nothing changed")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(sync, "note_mentions", unread)
+        assert thank_you_items(root) == []
+    with sqlite3.connect(root / ".vault-tools" / "cache.sqlite") as db:
+        db.execute(
+            "UPDATE files SET facts = ? WHERE path = 'Daily/2026-08-21.md'",
+            ('[["x"], [["2026-08-21", [{"not": "a name"}]]]]',),
+        )
+    # The crafted row is refused and the note read again: the thank-you still counts.
+    assert thank_you_items(root) == []

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from vault_tools.config import Config, load_config, obsidian_daily_folder
-from vault_tools.dates import Period, date_range, last_complete_week, today_in
+from vault_tools.dates import Period, date_range, last_complete_week, parse_date, today_in
 from vault_tools.diagnostics import LintResult
 from vault_tools.errors import VaultToolsError
 from vault_tools.files import is_under, read_note_bytes, write_generated
@@ -33,9 +33,9 @@ from vault_tools.interview import (
 )
 from vault_tools.note import generated_note, parse_note, person_key, person_link_paths, person_names
 from vault_tools.persons import (
+    Mentions,
     PersonNotes,
     daily_note_day,
-    mentions_of,
     note_name,
     person_note,
 )
@@ -114,6 +114,7 @@ class Session:
         The people's own notes are found and read too, and the context the reports get
         from ``context()`` afterwards holds them."""
         listing = self.listing()
+        said: dict[str, Mentions] = {}
         facts, report = load_interview_facts(
             self.root,
             self.config,
@@ -122,29 +123,31 @@ class Session:
             use_cache=self.use_cache,
             progress=self.progress,
             ctx=self.context(),
+            mentions=said,
         )
         self.warnings.extend(report.warnings)
         persons = self.person_notes(facts, listing)
-        contacts, thanked = self.daily_notes(facts, listing, persons)
+        contacts, thanked = self.contacts_elsewhere(facts, said, persons)
         self._context = replace(
             self.context(), persons=persons, daily_contacts=contacts, thanked_elsewhere=thanked
         )
         return facts
 
-    def daily_notes(
-        self, facts: Sequence[Facts], listing: Listing, persons: Mapping[str, PersonNote]
+    def contacts_elsewhere(
+        self,
+        facts: Sequence[Facts],
+        mentions: Mapping[str, Mentions],
+        persons: Mapping[str, PersonNote],
     ) -> tuple[dict[str, dt.date], dict[str, dt.date]]:
-        """What the daily notes say (``[people] daily_notes_count``): person key -> the
-        latest day a daily note links them, and interview path -> the day a done "thank"
-        task there thanked its person for it (their latest done interview on or before).
+        """What the other notes say (``mentions``, through the cache): person key -> the
+        latest day a daily note links them (``[people] daily_notes_count``), and interview
+        path -> the day a done "thank" task anywhere thanked its person for it (their
+        latest done interview on or before that day; in a daily note without a completion
+        date, its day).
 
         A link counts for a person when it names them, their own note, or one of their
-        interview notes. Daily notes are read as they are now (they are few beside a
-        vault's notes, and the cache keeps interview notes only)."""
-        if not self.config.daily_notes_count:
-            return {}, {}
+        interview notes."""
         ctx = self.context()
-        interviews = {f.path for f in facts}
         by_name: dict[str, set[str]] = {}
         for note in facts:
             keys = {person_key(p) for p in people_of(note)}
@@ -153,24 +156,20 @@ class Session:
                 by_name.setdefault(key, set()).add(key)
         for key, own in persons.items():
             by_name.setdefault(person_key(own.name), set()).add(key)
-        folder = obsidian_daily_folder(self.root)
+        folder = obsidian_daily_folder(self.root) if self.config.daily_notes_count else None
         contacts: dict[str, dt.date] = {}
         thanks: dict[str, list[dt.date]] = {}
-        for path in listing.paths:
-            day = daily_note_day(path, folder)
-            if day is None or path in interviews:
-                continue
-            try:
-                raw = read_note_bytes(self.root, path)
-            except OSError as exc:
-                self.warnings.append(f"cannot read {path}: {exc.strerror or exc}")
-                continue
-            said = mentions_of(parse_note(path, raw), day, ctx.tz)
-            for name in said.links:
-                for key in by_name.get(person_key(name), ()):
-                    if key not in contacts or day > contacts[key]:
-                        contacts[key] = day
-            for when, names in said.thanks:
+        for path, said in mentions.items():
+            day = daily_note_day(path, folder) if self.config.daily_notes_count else None
+            if day is not None:
+                for name in said.links:
+                    for key in by_name.get(person_key(name), ()):
+                        if key not in contacts or day > contacts[key]:
+                            contacts[key] = day
+            for written, names in said.thanks:
+                when = parse_date(written, ctx.tz) or day
+                if when is None:
+                    continue
                 for name in names:
                     for key in by_name.get(person_key(name), ()):
                         thanks.setdefault(key, []).append(when)

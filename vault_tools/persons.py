@@ -7,6 +7,7 @@ Pure: the listing's paths and parsed notes in, data out. ``app.py`` reads the no
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -98,30 +99,84 @@ def daily_note_day(path: str, daily_folder: str | None) -> dt.date | None:
     return None
 
 
+#: Bump when what ``note_mentions`` keeps changes (the cache holds it).
+MENTIONS_VERSION = 1
+#: The most links and "thank" tasks kept of one note, and the longest name kept.
+MAX_MENTIONS = 500
+MAX_NAME_CHARS = 255
+
+
 @dataclass(frozen=True)
 class Mentions:
-    """Whom a daily note links (by note name), and its done tasks that mention "thank":
-    each with its day (its completion date, else the note's) and the note names it links."""
+    """What a note that is no interview says of people: the note names it links (each
+    once), and its done tasks that mention "thank", each with its completion date as
+    written (``None`` without one) and the note names it links. The cache keeps it for
+    every such note, so a report finds a thank-you ticked anywhere without reading them."""
 
-    links: tuple[str, ...]
-    thanks: tuple[tuple[dt.date, tuple[str, ...]], ...]
+    links: tuple[str, ...] = ()
+    thanks: tuple[tuple[str | None, tuple[str, ...]], ...] = ()
+
+    def to_data(self) -> list[object]:
+        return [list(self.links), [[when, list(names)] for when, names in self.thanks]]
+
+    @classmethod
+    def from_json(cls, text: str) -> Mentions | None:
+        """From ``to_data``'s JSON as the cache holds it; ``None`` for anything else (a
+        vault's cache may come from anyone: every part's type and size is checked)."""
+        try:
+            data = json.loads(text)
+        except (ValueError, RecursionError):
+            return None
+        if not (isinstance(data, list) and len(data) == 2):
+            return None
+        links, thanks = data
+        if not _names(links) or not isinstance(thanks, list) or len(thanks) > MAX_MENTIONS:
+            return None
+        kept: list[tuple[str | None, tuple[str, ...]]] = []
+        for item in thanks:
+            if not (isinstance(item, list) and len(item) == 2):
+                return None
+            when, names = item
+            if not (when is None or (isinstance(when, str) and len(when) <= 64)):
+                return None
+            if not _names(names):
+                return None
+            kept.append((when, tuple(names)))
+        return cls(tuple(links), tuple(kept))
+
+
+def _names(value: object) -> bool:
+    return (
+        isinstance(value, list)
+        and len(value) <= MAX_MENTIONS
+        and all(isinstance(n, str) and 0 < len(n) <= MAX_NAME_CHARS for n in value)
+    )
 
 
 def _linked(text: str) -> tuple[str, ...]:
-    names = []
-    for target in _LINK.findall(text):
+    names: dict[str, None] = {}
+    for target in _LINK.findall(text[:100_000]):
         name = target.strip().rsplit("/", 1)[-1]
         name = name[:-3] if name.lower().endswith(".md") else name
-        if name:
-            names.append(name)
+        if name and len(name) <= MAX_NAME_CHARS:
+            names.setdefault(name, None)
     return tuple(names)
 
 
-def mentions_of(note: Note, day: dt.date, tz: dt.tzinfo | None) -> Mentions:
-    links = tuple(name for line in note.lines for name in _linked(line))
-    thanks = []
+def note_mentions(note: Note) -> Mentions:
+    """What a note says of people, for the cache (see ``Mentions``)."""
+    links: dict[str, None] = {}
+    for line in note.lines:
+        if "[[" in line:
+            for name in _linked(line):
+                links.setdefault(name, None)
+                if len(links) >= MAX_MENTIONS:
+                    break
+    thanks: list[tuple[str | None, tuple[str, ...]]] = []
     for task in note.tasks:
-        if task.done and mentions_thanks(task):
-            when = parse_date(task.completed, tz) or day
-            thanks.append((when, _linked(note.line_text(task.line))))
-    return Mentions(links, tuple(thanks))
+        if task.done and mentions_thanks(task) and len(thanks) < MAX_MENTIONS:
+            named = _linked(note.line_text(task.line))
+            if named:
+                when = task.completed if task.completed and len(task.completed) <= 64 else None
+                thanks.append((when, named))
+    return Mentions(tuple(links)[:MAX_MENTIONS], tuple(thanks))

@@ -430,6 +430,19 @@ class NoteCache:
         except sqlite3.Error as exc:
             self._trouble(exc)
 
+    def other_rows(self) -> Iterator[tuple[object, ...]]:
+        """(path, mtime, ctime, size, ino, select_key, facts_key, facts) of every row
+        marked as no interview note, as stored, one at a time."""
+        try:
+            cursor = self._db.execute(
+                "SELECT path, mtime, ctime, size, ino, select_key, facts_key, facts "
+                "FROM files WHERE interview = 0"
+            )
+            while rows := cursor.fetchmany(1000):
+                yield from rows
+        except sqlite3.Error as exc:
+            self._trouble(exc)
+
     # -- writing -------------------------------------------------------------------------
 
     def store(self, entries: Iterable[Entry]) -> None:

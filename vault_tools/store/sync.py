@@ -39,6 +39,7 @@ from vault_tools.interview import (
 )
 from vault_tools.linter import lint_note
 from vault_tools.note import Note
+from vault_tools.persons import MENTIONS_VERSION, Mentions, note_mentions
 from vault_tools.rules import RULES_BY_CODE
 from vault_tools.store.cache import (
     MAX_VALUE,
@@ -114,6 +115,11 @@ def selection_key(config: Config) -> str:
 def facts_key_of(ctx: Context) -> str:
     """Fingerprint of everything an interview note's facts depend on besides the note."""
     return "f:" + _digest(code_fingerprint(), facts_key(ctx))
+
+
+def mentions_key() -> str:
+    """Fingerprint of what ``note_mentions`` keeps of a note that is no interview."""
+    return "m:" + _digest(code_fingerprint(), MENTIONS_VERSION)
 
 
 def lint_key(root: Path, config: Config, as_of: dt.date) -> str:
@@ -197,6 +203,7 @@ class Parsed:
     unreadable: bool = False
     note: Note | None = None
     facts: Facts | None = None
+    mentions: Mentions | None = None  # of a note that is no interview, with facts
 
 
 def _parse_one(path: str, keep_note: bool) -> Parsed | None:
@@ -209,13 +216,16 @@ def _parse_one(path: str, keep_note: bool) -> Parsed | None:
     ctx = _context()
     lint = None
     facts = None
+    mentions = None
     if ctx is not None and interview:
         lint = [d.to_row() for d in lint_note(note, ctx)]
         if _WORKER["with_facts"]:
             facts = facts_of(note, ctx)
+    elif not interview and _WORKER["with_facts"]:
+        mentions = note_mentions(note) if note.readable else Mentions()
     unreadable = any(code == "VT005" for code, *_ in note.problems)
     kept = note if keep_note else None
-    return Parsed(path, version, interview, lint, unreadable, kept, facts)
+    return Parsed(path, version, interview, lint, unreadable, kept, facts, mentions)
 
 
 def _parse_chunk(chunk: Sequence[str]) -> list[Parsed]:
@@ -324,6 +334,11 @@ def _entry(parsed: Parsed, select: str, full: str | None, fkey: str | None) -> E
     if parsed.version is None or parsed.unreadable:
         return None
     if not parsed.interview:
+        if parsed.mentions is not None:
+            said = json.dumps(parsed.mentions.to_data())
+            return Entry(
+                parsed.path, parsed.version, select, False, None, None, mentions_key(), said
+            )
         return Entry(parsed.path, parsed.version, select, False)
     lint = _lint_text(parsed.lint) if parsed.lint is not None and full is not None else None
     facts = None
@@ -349,6 +364,13 @@ def _stored_facts(path: str, key: object, text: object, fkey: str) -> Facts | No
         return None
     found = Facts.from_json(text)
     return found if found is not None and found.path == path else None
+
+
+def _stored_mentions(key: object, text: object, mkey: str) -> Mentions | None:
+    """Mentions as the cache holds them, checked: None unless all of it is as we write it."""
+    if key != mkey or not isinstance(text, str) or len(text) > MAX_VALUE:
+        return None
+    return Mentions.from_json(text)
 
 
 def _fresh(row: Row | None, stat: Stat | None) -> bool:
@@ -560,6 +582,8 @@ class _Pass:
     interviews: set[str] = field(default_factory=set)
     facts: dict[str, Facts] = field(default_factory=dict)
     notes: dict[str, Note] = field(default_factory=dict)
+    #: What the notes that are no interviews say of people (with facts)
+    mentions: dict[str, Mentions] = field(default_factory=dict)
     #: Every result came from the listed version of its file (see ``_consistent``).
     consistent: bool = True
 
@@ -601,10 +625,14 @@ def _sync(
     found = _Pass()
     todo: list[str] = []
     stored: list[str] = []  # interview notes whose facts the cache should hold
+    said: list[str] = []  # other notes whose mentions the cache should hold
+    mkey = mentions_key() if want == "facts" else None
     for path, stat in listing.entries():
         row = rows.get(path)
         if row is None or not _fresh(row, stat) or row.select_key != select:
             todo.append(path)
+        elif row.interview == 0 and mkey is not None:
+            (said if row.facts_key == mkey else todo).append(path)
         elif row.interview == 0:
             report.reused += 1  # known to be no interview under this selection
         elif row.interview != 1 or want == "notes":
@@ -625,6 +653,14 @@ def _sync(
                 found.interviews.add(path)
         report.reused += len(found.facts)
         todo = sorted([*todo, *(p for p in stored if p not in found.facts)])
+    if said and cache is not None and mkey is not None:
+        for path, key, text in cache.facts(said):
+            if isinstance(path, str) and (mentions := _stored_mentions(key, text, mkey)):
+                found.mentions[path] = mentions
+        report.reused += len(found.mentions)
+        todo = sorted([*todo, *(p for p in said if p not in found.mentions)])
+    elif said:
+        todo = sorted([*todo, *said])
     batch: list[Entry] = []
     parsed_all = _parse_all(
         root, config, as_of, todo, progress, ctx, keep_notes=want == "notes", with_facts=with_facts
@@ -641,6 +677,8 @@ def _sync(
                 found.facts[parsed.path] = parsed.facts
             if parsed.note is not None:
                 found.notes[parsed.path] = parsed.note
+        elif parsed.mentions is not None:
+            found.mentions[parsed.path] = parsed.mentions
         found.consistent &= _consistent(parsed, listing)
         if cache is not None and (entry := _entry(parsed, select, full, fkey)) is not None:
             batch.append(entry)
@@ -762,24 +800,33 @@ def load_interview_facts(
     use_cache: bool = True,
     progress: Progress | None = None,
     ctx: Context | None = None,
+    mentions: dict[str, Mentions] | None = None,
 ) -> tuple[list[Facts], RunReport]:
     """The facts of every readable interview note of the listing, by path: from the cache
     where it holds them for the file's version, else read (and linted, for ``as_of``).
 
     ``whole_vault``: the listing is every note of the vault, and cached rows of files not
     in it are dropped; otherwise only the listed rows are read and the rest is left alone.
+    ``mentions``, when given, is filled with what every other note says of people (path ->
+    ``Mentions``), kept in the cache the same way.
     """
     report = RunReport()
     ctx = ctx or make_context(root, config, as_of)
     fkey = facts_key_of(ctx)
     select = selection_key(config)
-    listing_key = snapshot_key(listing, f"{select}\0{fkey}") if whole_vault else None
+    keys = f"{select}\0{fkey}\0{mentions_key()}"
+    listing_key = snapshot_key(listing, keys) if whole_vault else None
     with _opened_cache(root, use_cache, report) as cache:
         if cache is not None and listing_key is not None:
             quick = _facts_from_snapshot(cache, listing, listing_key, select, fkey)
-            if quick is not None:
+            said = (
+                _mentions_of_rows(cache, listing, quick[1], select) if quick is not None else None
+            )
+            if quick is not None and said is not None:
                 report.reused = len(listing.paths)
-                return quick, report
+                if mentions is not None:
+                    mentions.update(said)
+                return quick[0], report
         found = _sync(
             root,
             config,
@@ -795,12 +842,14 @@ def load_interview_facts(
         if cache is not None and whole_vault:
             paths = "\0".join(sorted(found.facts)).encode("utf-8", "surrogateescape")
             cache.save_report_snapshot(listing_key if found.consistent else None, paths)
+        if mentions is not None:
+            mentions.update(found.mentions)
         return [found.facts[p] for p in sorted(found.facts) if found.facts[p].readable], report
 
 
 def _facts_from_snapshot(
     cache: NoteCache, listing: Listing, key: str, select: str, fkey: str
-) -> list[Facts] | None:
+) -> tuple[list[Facts], set[str]] | None:
     """Every interview note's facts when nothing changed since the last whole-vault report:
     the listing is the one it saw, so only the rows marked as interviews are read (each
     still checked against the listed version). None when the ordinary way is due."""
@@ -820,4 +869,26 @@ def _facts_from_snapshot(
         found[path] = facts
     if len(found) != len(wanted):
         return None
-    return [found[p] for p in sorted(found) if found[p].readable]
+    return [found[p] for p in sorted(found) if found[p].readable], wanted
+
+
+def _mentions_of_rows(
+    cache: NoteCache, listing: Listing, interviews: set[str], select: str
+) -> dict[str, Mentions] | None:
+    """What every listed note that is no interview says of people, from its row: each row
+    checked against the listed version. None when one is missing or stale (the ordinary
+    way reads those notes again)."""
+    mkey = mentions_key()
+    found: dict[str, Mentions] = {}
+    for path, *version, select_key, stored_key, text in cache.other_rows():
+        if not isinstance(path, str) or path in interviews or path not in listing.stats:
+            continue
+        if select_key != select or tuple(version) != listing.stats.get(path):
+            return None
+        said = _stored_mentions(stored_key, text, mkey)
+        if said is None:
+            return None
+        found[path] = said
+    if len(found) != len(listing.paths) - len(interviews & set(listing.paths)):
+        return None
+    return found
