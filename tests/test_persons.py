@@ -188,6 +188,16 @@ def test_log_contact_writes_the_person_note_and_followups_see_it(tmp_path: Path)
 # Daily notes
 
 
+def index_row(root: Path) -> dict[str, object]:
+    result = CliRunner().invoke(
+        cli,
+        ["index", "--vault", str(root), "--as-of", AS_OF.isoformat(), "--format", "json"],
+        catch_exceptions=False,
+    )
+    (row,) = json.loads(result.stdout)["notes"]
+    return dict(row)
+
+
 def thank_you_items(root: Path) -> list[dict[str, object]]:
     return [i for i in items(root, "--all") if i["kind"] == "thank-you"]
 
@@ -241,13 +251,7 @@ def test_a_thank_you_ticked_in_a_daily_note_is_the_thank_you(tmp_path: Path) -> 
         "## Tasks\n- [x] Send the thank-you to [[Jane Doe]] ✅ 2026-08-21\n", encoding="utf-8"
     )
     assert thank_you_items(root) == []
-    result = CliRunner().invoke(
-        cli,
-        ["index", "--vault", str(root), "--as-of", AS_OF.isoformat(), "--format", "json"],
-        catch_exceptions=False,
-    )
-    (row,) = json.loads(result.stdout)["notes"]
-    assert row["thank_you_sent"] == "2026-08-21"
+    assert index_row(root)["thank_you_sent"] == "2026-08-21"
 
 
 def test_a_thank_you_before_the_interview_thanks_no_interview(tmp_path: Path) -> None:
@@ -301,13 +305,7 @@ def test_a_thank_you_ticked_in_any_note_counts_with_its_date(tmp_path: Path) -> 
         },
     )
     assert thank_you_items(root) == []
-    result = CliRunner().invoke(
-        cli,
-        ["index", "--vault", str(root), "--as-of", AS_OF.isoformat(), "--format", "json"],
-        catch_exceptions=False,
-    )
-    (row,) = json.loads(result.stdout)["notes"]
-    assert row["thank_you_sent"] == "2026-08-22"
+    assert index_row(root)["thank_you_sent"] == "2026-08-22"
 
 
 def test_what_other_notes_say_comes_from_the_cache_the_second_time(

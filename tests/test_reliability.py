@@ -638,6 +638,27 @@ EDITOR_PARAMS = [
 ]
 
 
+def hostile_vault(case: Hostile, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A vault with the control note and ``case`` set up in it."""
+    root = tmp_path / "vault"
+    (root / "Interviews").mkdir(parents=True)
+    (root / CONTROL[0]).write_text(CONTROL[1], encoding="utf-8")
+    case.setup(root, monkeypatch)
+    return root
+
+
+def vault_files(root: Path) -> dict[str, bytes]:
+    """Every readable file of the vault (the cache and symlinks aside), by path."""
+    found: dict[str, bytes] = {}
+    for path in root.rglob("*"):
+        rel = path.relative_to(root).as_posix()
+        if rel.startswith(".vault-tools") or path.is_symlink() or not path.is_file():
+            continue
+        with contextlib.suppress(OSError):
+            found[rel] = path.read_bytes()
+    return found
+
+
 @pytest.mark.parametrize("case", EDITOR_PARAMS)
 def test_hostile_input_through_the_editing_commands(
     case: Hostile, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
@@ -645,22 +666,12 @@ def test_hostile_input_through_the_editing_commands(
     """``check --diff``, ``check --fix`` and ``log`` on each hostile vault: no traceback
     (the runner raises), exit 0, 1 or 2 with a message; --diff writes nothing; after
     --fix, nothing is left to fix; a refused log leaves its note byte for byte."""
-    root = tmp_path / "vault"
-    (root / "Interviews").mkdir(parents=True)
-    (root / CONTROL[0]).write_text(CONTROL[1], encoding="utf-8")
-    case.setup(root, monkeypatch)
+    root = hostile_vault(case, tmp_path, monkeypatch)
     runner = CliRunner()
     base = ["--vault", str(root), "--as-of", AS_OF.isoformat()]
 
     def files() -> dict[str, bytes]:
-        found: dict[str, bytes] = {}
-        for path in root.rglob("*"):
-            rel = path.relative_to(root).as_posix()
-            if rel.startswith(".vault-tools") or path.is_symlink() or not path.is_file():
-                continue
-            with contextlib.suppress(OSError):
-                found[rel] = path.read_bytes()
-        return found
+        return vault_files(root)
 
     before = files()
     diff = runner.invoke(cli, ["check", "--diff", *base], catch_exceptions=False)
@@ -1191,22 +1202,12 @@ def test_hostile_input_through_people_and_drafts(
     """``people`` (every format) and each ``draft`` (every format) on each hostile vault: no
     traceback (the runner raises), exit 0 or a one-line message with exit 2, and nothing in
     the vault changed (drafts never write)."""
-    root = tmp_path / "vault"
-    (root / "Interviews").mkdir(parents=True)
-    (root / CONTROL[0]).write_text(CONTROL[1], encoding="utf-8")
-    case.setup(root, monkeypatch)
+    root = hostile_vault(case, tmp_path, monkeypatch)
     runner = CliRunner()
     base = ["--vault", str(root), "--as-of", AS_OF.isoformat()]
 
     def files() -> dict[str, bytes]:
-        found: dict[str, bytes] = {}
-        for path in root.rglob("*"):
-            rel = path.relative_to(root).as_posix()
-            if rel.startswith(".vault-tools") or path.is_symlink() or not path.is_file():
-                continue
-            with contextlib.suppress(OSError):
-                found[rel] = path.read_bytes()
-        return found
+        return vault_files(root)
 
     before = files()
     for output in ("text", "md", "json"):

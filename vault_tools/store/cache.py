@@ -420,23 +420,19 @@ class NoteCache:
         """(path, mtime, ctime, size, ino, select_key, facts_key, facts) of every row
         marked as an interview note, as stored: one at a time, so that a big vault's facts
         texts are not all held at once."""
-        try:
-            cursor = self._db.execute(
-                "SELECT path, mtime, ctime, size, ino, select_key, facts_key, facts "
-                "FROM files WHERE interview = 1"
-            )
-            while rows := cursor.fetchmany(1000):
-                yield from rows
-        except sqlite3.Error as exc:
-            self._trouble(exc)
+        return self._marked_rows(1)
 
     def other_rows(self) -> Iterator[tuple[object, ...]]:
-        """(path, mtime, ctime, size, ino, select_key, facts_key, facts) of every row
-        marked as no interview note, as stored, one at a time."""
+        """The same of every row marked as no interview note (its facts column holds what
+        the note says of people)."""
+        return self._marked_rows(0)
+
+    def _marked_rows(self, interview: int) -> Iterator[tuple[object, ...]]:
         try:
             cursor = self._db.execute(
                 "SELECT path, mtime, ctime, size, ino, select_key, facts_key, facts "
-                "FROM files WHERE interview = 0"
+                "FROM files WHERE interview = ?",
+                (interview,),
             )
             while rows := cursor.fetchmany(1000):
                 yield from rows
