@@ -42,6 +42,9 @@ def scan_structure(
     # or None when the run holds a line that may be a list item, quote, table or link
     # definition (the scan then leaves the underline to mistune).
     paragraph: int | None = None
+    # The current text run starts with "[": perhaps link reference definitions, which a
+    # following indented line does not continue (it is code then): mistune decides.
+    definition = False
     for number in range(body_start, len(lines) + 1):
         line = lines[number - 1]
         if len(line) > _LONG_LINE:
@@ -69,7 +72,7 @@ def scan_structure(
             continue
         first = line[0]
         if first in " \t":
-            if not after_text and _INDENTED.match(line):
+            if (not after_text or definition) and _INDENTED.match(line):
                 return None  # indented code, or a list item's continuation: mistune knows
             head = line.lstrip(" ")
             if head[:1] in ("#", "`", "~", "<") and len(line) - len(head) <= 3:
@@ -78,6 +81,7 @@ def scan_structure(
                 return None
             if not after_text:
                 paragraph = number
+                definition = head[:1] == "["
             if head[:1] in _NOT_PLAIN or (head[:1].isdigit() and _ORDERED.match(head)):
                 paragraph = None  # an indented list item or quote: not plain text
             after_text = True
@@ -117,6 +121,7 @@ def scan_structure(
             continue
         if not after_text:
             paragraph = number
+            definition = first == "["
         if first in _NOT_PLAIN or (first.isdigit() and _ORDERED.match(line)):
             paragraph = None
         after_text = True
