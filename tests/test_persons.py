@@ -332,7 +332,29 @@ def test_what_other_notes_say_comes_from_the_cache_the_second_time(
     with sqlite3.connect(root / ".vault-tools" / "cache.sqlite") as db:
         db.execute(
             "UPDATE files SET facts = ? WHERE path = 'Daily/2026-08-21.md'",
-            ('[["x"], [["2026-08-21", [{"not": "a name"}]]]]',),
+            ('[["x"], [["2026-08-21", [{"not": "a name"}]]], []]',),
         )
     # The crafted row is refused and the note read again: the thank-you still counts.
     assert thank_you_items(root) == []
+
+
+def test_a_person_note_edited_is_read_again_and_an_unread_one_is_not(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A person's own note is read from the cache like every other note: unchanged, it is
+    not opened; edited, its new values count."""
+    from vault_tools.store import sync
+
+    monkeypatch.setattr("vault_tools.store.cache.RACY_NS", 0)
+    root = daily_vault(tmp_path, {"People/Jane Doe.md": "---\nkeep_in_touch: 30\n---\n"})
+    assert [i["due"] for i in keep_in_touch(root)] == ["2026-09-19"]
+
+    def unread(note: object) -> object:
+        raise AssertionError("a note was read again though nothing changed")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(sync, "note_mentions", unread)
+        patched.setattr("vault_tools.app.read_note_bytes", unread)
+        assert [i["due"] for i in keep_in_touch(root)] == ["2026-09-19"]
+    (root / "People/Jane Doe.md").write_text("---\nkeep_in_touch: 10\n---\n# Jane\n")
+    assert [i["due"] for i in keep_in_touch(root)] == ["2026-08-30"]

@@ -37,7 +37,6 @@ from vault_tools.persons import (
     PersonNotes,
     daily_note_day,
     note_name,
-    person_note,
 )
 from vault_tools.reports.digest import HORIZON_DAYS, Digest, build_digest, digest_path
 from vault_tools.reports.followups import FollowUpReport, all_followups, followups_report
@@ -74,6 +73,7 @@ class Session:
     #: Messages for stderr (unreadable folders, cache trouble), in the order they arose.
     warnings: list[str] = field(default_factory=list)
     _context: Context | None = field(default=None, repr=False)
+    _facts: list[Facts] | None = field(default=None, repr=False)
 
     @classmethod
     def open(
@@ -112,7 +112,10 @@ class Session:
         cache (which keeps them as data: a report with nothing changed reads no note).
 
         The people's own notes are found and read too, and the context the reports get
-        from ``context()`` afterwards holds them."""
+        from ``context()`` afterwards holds them. Read once per session: a command that
+        asks again (``draft`` finding a note by its person) gets the same list."""
+        if self._facts is not None:
+            return self._facts
         listing = self.listing()
         said: dict[str, Mentions] = {}
         facts, report = load_interview_facts(
@@ -126,11 +129,12 @@ class Session:
             mentions=said,
         )
         self.warnings.extend(report.warnings)
-        persons = self.person_notes(facts, listing)
+        persons = self.person_notes(facts, listing, said)
         contacts, thanked = self.contacts_elsewhere(facts, said, persons)
         self._context = replace(
             self.context(), persons=persons, daily_contacts=contacts, thanked_elsewhere=thanked
         )
+        self._facts = facts
         return facts
 
     def contacts_elsewhere(
@@ -173,25 +177,26 @@ class Session:
                 for name in names:
                     for key in by_name.get(person_key(name), ()):
                         thanks.setdefault(key, []).append(when)
+        held: dict[str, list[tuple[dt.date, str]]] = {}  # person key -> done interviews
+        for f in facts:
+            if f.status == "done" and (day := interview_day(f, ctx)) is not None:
+                for key in {person_key(p) for p in people_of(f)} & thanks.keys():
+                    held.setdefault(key, []).append((day, f.path))
         thanked: dict[str, dt.date] = {}
         for key, days in thanks.items():
-            done = [
-                (day, f.path)
-                for f in facts
-                if f.status == "done"
-                and key in {person_key(p) for p in people_of(f)}
-                and (day := interview_day(f, ctx)) is not None
-            ]
             for when in days:
-                before = [item for item in done if item[0] <= when]
+                before = [item for item in held.get(key, ()) if item[0] <= when]
                 if before:
                     path = max(before)[1]
                     thanked[path] = min(thanked.get(path, when), when)
         return contacts, thanked
 
-    def person_notes(self, facts: Sequence[Facts], listing: Listing) -> dict[str, PersonNote]:
+    def person_notes(
+        self, facts: Sequence[Facts], listing: Listing, mentions: Mapping[str, Mentions]
+    ) -> dict[str, PersonNote]:
         """Person key -> their own note, for everyone the interview notes name (as person or
-        as who introduced them): found as Obsidian resolves a link, read as it is now."""
+        as who introduced them) and everyone with a note in the people folder: found as
+        Obsidian resolves a link, read from what the cache keeps of it (``mentions``)."""
         interviews = {f.path for f in facts}
         interviews.update(p for p in listing.paths if in_interview_folder(p, self.config))
         notes = PersonNotes(listing.paths, interviews, self.config.people_folder)
@@ -206,15 +211,11 @@ class Session:
         for path in notes.paths:
             if self.config.people_folder and is_under(path, self.config.people_folder):
                 found.setdefault(person_key(note_name(path)), path)
-        read: dict[str, PersonNote] = {}
-        for key, path in found.items():
-            try:
-                raw = read_note_bytes(self.root, path)
-            except OSError as exc:
-                self.warnings.append(f"cannot read {path}: {exc.strerror or exc}")
-                continue
-            read[key] = person_note(parse_note(path, raw), self.config.tz)
-        return read
+        return {
+            key: said.person_note(path, self.config.tz)
+            for key, path in found.items()
+            if (said := mentions.get(path)) is not None
+        }
 
 
 # --------------------------------------------------------------------------------------------

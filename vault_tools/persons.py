@@ -1,7 +1,9 @@
 """A person's own note: which note it is, found as Obsidian resolves a link, and what it
 says of the person (SPEC "A person's own note").
 
-Pure: the listing's paths and parsed notes in, data out. ``app.py`` reads the notes.
+Pure: the listing's paths and parsed notes in, data out. What a note that is no
+interview says of people — as someone's own note, and in its links and "thank" tasks —
+is its ``Mentions``, which the cache keeps: a report finds it without reading the note.
 """
 
 from __future__ import annotations
@@ -9,10 +11,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from vault_tools.dates import load_zone, parse_cadence, parse_date
+from vault_tools.dates import NEVER, load_zone, parse_cadence, parse_date
 from vault_tools.files import is_under
 from vault_tools.interview import PersonNote, mentions_thanks, text_property
 from vault_tools.note import Note, person_key, person_names
@@ -54,34 +56,6 @@ class PersonNotes:
         return in_folder[0] if len(in_folder) == 1 else None
 
 
-def person_note(note: Note, tz: dt.tzinfo | None) -> PersonNote:
-    """What a person's own note says: its ``last_contact``, ``keep_in_touch``, ``email``,
-    ``timezone`` and ``introduced_by`` (values that do not read as their type are left
-    out: a person note is the user's own page, not checked as an interview is)."""
-    zone = text_property(note.get("timezone"))
-    if zone is not None:
-        try:
-            load_zone(zone)
-        except ValueError:
-            zone = None
-    email = text_property(note.get("email"))
-    return PersonNote(
-        path=note.path,
-        name=note_name(note.path),
-        last_contact=parse_date(note.get("last_contact"), tz),
-        cadence=parse_cadence(note.get("keep_in_touch")),
-        email=email.strip() if email else None,
-        timezone=zone,
-        introduced_by=person_names(note.get("introduced_by")),
-    )
-
-
-def by_person(notes: Sequence[PersonNote], names: Mapping[str, str]) -> dict[str, PersonNote]:
-    """Person key -> their note, for the people ``names`` (key -> the note path found)."""
-    by_path = {n.path: n for n in notes}
-    return {key: by_path[path] for key, path in names.items() if path in by_path}
-
-
 # --------------------------------------------------------------------------------------------
 # Daily notes: a note linking a person is a contact on its day, a done "thank" task in it
 # the thank-you
@@ -100,24 +74,34 @@ def daily_note_day(path: str, daily_folder: str | None) -> dt.date | None:
 
 
 #: Bump when what ``note_mentions`` keeps changes (the cache holds it).
-MENTIONS_VERSION = 1
+MENTIONS_VERSION = 2
 #: The most links and "thank" tasks kept of one note, and the longest name kept.
 MAX_MENTIONS = 500
 MAX_NAME_CHARS = 255
+#: The front matter keys a person's own note may hold for them, and the longest value kept.
+PERSON_KEYS = ("last_contact", "keep_in_touch", "email", "timezone", "introduced_by")
+MAX_VALUE_CHARS = 1000
 
 
 @dataclass(frozen=True)
 class Mentions:
     """What a note that is no interview says of people: the note names it links (each
-    once), and its done tasks that mention "thank", each with its completion date as
-    written (``None`` without one) and the note names it links. The cache keeps it for
-    every such note, so a report finds a thank-you ticked anywhere without reading them."""
+    once); its done tasks that mention "thank", each with its completion date as written
+    (``None`` without one) and the note names it links; and, should it be someone's own
+    note, its ``PERSON_KEYS`` values as text (``introduced_by`` once per person named).
+    The cache keeps it for every such note, so a report finds a thank-you ticked anywhere,
+    and reads a person's own note, without opening the file."""
 
     links: tuple[str, ...] = ()
     thanks: tuple[tuple[str | None, tuple[str, ...]], ...] = ()
+    about: tuple[tuple[str, str], ...] = ()
 
     def to_data(self) -> list[object]:
-        return [list(self.links), [[when, list(names)] for when, names in self.thanks]]
+        return [
+            list(self.links),
+            [[when, list(names)] for when, names in self.thanks],
+            [list(pair) for pair in self.about],
+        ]
 
     @classmethod
     def from_json(cls, text: str) -> Mentions | None:
@@ -127,9 +111,9 @@ class Mentions:
             data = json.loads(text)
         except (ValueError, RecursionError):
             return None
-        if not (isinstance(data, list) and len(data) == 2):
+        if not (isinstance(data, list) and len(data) == 3):
             return None
-        links, thanks = data
+        links, thanks, about = data
         if not _names(links) or not isinstance(thanks, list) or len(thanks) > MAX_MENTIONS:
             return None
         kept: list[tuple[str | None, tuple[str, ...]]] = []
@@ -142,7 +126,63 @@ class Mentions:
             if not _names(names):
                 return None
             kept.append((when, tuple(names)))
-        return cls(tuple(links), tuple(kept))
+        if not isinstance(about, list) or len(about) > MAX_MENTIONS:
+            return None
+        pairs: list[tuple[str, str]] = []
+        for pair in about:
+            if not (isinstance(pair, list) and len(pair) == 2 and pair[0] in PERSON_KEYS):
+                return None
+            if not (isinstance(pair[1], str) and 0 < len(pair[1]) <= MAX_VALUE_CHARS):
+                return None
+            pairs.append((pair[0], pair[1]))
+        return cls(tuple(links), tuple(kept), tuple(pairs))
+
+    def person_note(self, path: str, tz: dt.tzinfo | None) -> PersonNote:
+        """What the note says as a person's own note (values that do not read as their
+        type are left out: it is the user's own page, not checked as an interview is)."""
+        values: dict[str, str] = {}
+        introduced: list[str] = []
+        for key, value in self.about:
+            if key == "introduced_by":
+                introduced.append(value)
+            else:
+                values.setdefault(key, value)
+        return PersonNote(
+            path=path,
+            name=note_name(path),
+            last_contact=parse_date(values.get("last_contact"), tz),
+            cadence=parse_cadence(values.get("keep_in_touch")),
+            email=values.get("email"),
+            timezone=values.get("timezone"),
+            introduced_by=tuple(introduced),
+        )
+
+
+def _person_values(note: Note) -> list[tuple[str, str]]:
+    """``PERSON_KEYS`` values of a note as text: a date as written or in ISO form, the
+    cadence as its days (or ``never``), a zone only when it loads, each introducer once."""
+    pairs: list[tuple[str, str]] = []
+    written = note.get("last_contact")
+    if isinstance(written, dt.date):
+        pairs.append(("last_contact", written.isoformat()))
+    elif isinstance(written, str) and written.strip():
+        pairs.append(("last_contact", written.strip()))
+    cadence = parse_cadence(note.get("keep_in_touch"))
+    if cadence is not None:
+        pairs.append(("keep_in_touch", "never" if cadence == NEVER else str(cadence)))
+    email = text_property(note.get("email"))
+    if email and email.strip():
+        pairs.append(("email", email.strip()))
+    zone = text_property(note.get("timezone"))
+    if zone:
+        try:
+            load_zone(zone)
+        except ValueError:
+            zone = None
+    if zone:
+        pairs.append(("timezone", zone))
+    pairs += [("introduced_by", name) for name in person_names(note.get("introduced_by"))]
+    return [(key, value) for key, value in pairs if len(value) <= MAX_VALUE_CHARS][:MAX_MENTIONS]
 
 
 def _names(value: object) -> bool:
@@ -179,4 +219,4 @@ def note_mentions(note: Note) -> Mentions:
             if named:
                 when = task.completed if task.completed and len(task.completed) <= 64 else None
                 thanks.append((when, named))
-    return Mentions(tuple(links)[:MAX_MENTIONS], tuple(thanks))
+    return Mentions(tuple(links)[:MAX_MENTIONS], tuple(thanks), tuple(_person_values(note)))
