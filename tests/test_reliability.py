@@ -670,26 +670,23 @@ def test_hostile_input_through_the_editing_commands(
     runner = CliRunner()
     base = ["--vault", str(root), "--as-of", AS_OF.isoformat()]
 
-    def files() -> dict[str, bytes]:
-        return vault_files(root)
-
-    before = files()
+    before = vault_files(root)
     diff = runner.invoke(cli, ["check", "--diff", *base], catch_exceptions=False)
     assert diff.exit_code in (0, 1), diff.stderr
-    assert files() == before
+    assert vault_files(root) == before
     fixed = runner.invoke(cli, ["check", "--fix", *base], catch_exceptions=False)
     assert fixed.exit_code in (0, 1), fixed.stderr
     again = runner.invoke(cli, ["check", "--diff", *base], catch_exceptions=False)
     assert (again.exit_code, again.stdout) == (0, ""), again.stdout
-    for rel in sorted(files()):
+    for rel in sorted(vault_files(root)):
         if not rel.endswith(".md"):
             continue
-        kept = files().get(rel)
+        kept = vault_files(root).get(rel)
         result = runner.invoke(cli, ["log", rel, "nudged", *base], catch_exceptions=False)
         assert result.exit_code in (0, 2), result.stderr
         if result.exit_code == 2:
             assert result.stderr.startswith("vault-tools: error: "), result.stderr
-            assert files().get(rel) == kept
+            assert vault_files(root).get(rel) == kept
 
 
 def test_file_names_are_printed_escaped_and_round_trip_in_json(tmp_path: Path) -> None:
@@ -1206,10 +1203,7 @@ def test_hostile_input_through_people_and_drafts(
     runner = CliRunner()
     base = ["--vault", str(root), "--as-of", AS_OF.isoformat()]
 
-    def files() -> dict[str, bytes]:
-        return vault_files(root)
-
-    before = files()
+    before = vault_files(root)
     for output in ("text", "md", "json"):
         result = runner.invoke(cli, ["people", "--format", output, *base], catch_exceptions=False)
         assert result.exit_code == 0, result.stderr
@@ -1229,4 +1223,4 @@ def test_hostile_input_through_people_and_drafts(
         cli, ["draft", "keep-in-touch", "Ana Souza", *base], catch_exceptions=False
     )
     assert kept.exit_code == 0, kept.stderr
-    assert files() == before
+    assert vault_files(root) == before

@@ -17,22 +17,19 @@ from pathlib import Path
 from vault_tools.app import Session, read_config
 from vault_tools.errors import VaultToolsError
 from vault_tools.note import person_key
-from vault_tools.vault import list_notes
 
 
 def vault_people(root: Path, as_of: dt.date, use_cache: bool = True) -> tuple[list[str], list[str]]:
-    """The people of the vault's interview notes and the notes of its people folder,
-    sorted by name, and the warnings met on the way."""
+    """The people of the vault's interview notes and everyone with a note of their own
+    (``Context.persons``: the people folder included), sorted by name, and the warnings
+    met on the way."""
     session = Session(root, read_config(root), as_of, use_cache=use_cache)
     names: dict[str, str] = {}
     for facts in session.interview_facts():
         for name in facts.people:
             names.setdefault(person_key(name), name)
-    folder = session.config.people_folder
-    if folder and (root / folder).is_dir():
-        for rel in list_notes(root, session.config, folder).paths:
-            name = rel.rsplit("/", 1)[-1][:-3]
-            names.setdefault(person_key(name), name)
+    for key, own in session.context().persons.items():
+        names.setdefault(key, own.name)
     return sorted(names.values(), key=person_key), session.warnings
 
 

@@ -29,36 +29,6 @@ from vault_tools.interview import (
 from vault_tools.note import Note, person_key
 from vault_tools.vocabulary import FOLLOW_UP_SECTION
 
-#: The fields each kind of draft fills, with what each holds: the docs of the templates.
-FIELDS: Mapping[str, Mapping[str, str]] = {
-    "thank-you": {
-        "name": "the person's name",
-        "first_name": "the first word of their name",
-        "company": "their company",
-        "role": "their role",
-        "date": "the day of the conversation (Friday 20 November)",
-        "takeaways": "one or two of the note's takeaways, quoted as written, one per line",
-        "promises": "what you promised: the open Follow-up tasks, as a paragraph",
-        "introductions": "thanks for the people they suggested (links in Notes or Follow-up)",
-    },
-    "request": {
-        "name": "the person's name",
-        "first_name": "the first word of their name",
-        "company": "their company",
-        "role": "their role",
-        "objectives": "what you want to learn: the note's Objectives, in a sentence",
-        "research": "what you know of them: the note's Research, first item",
-        "slots": "three proposed times, one per line, in your zone and theirs",
-    },
-    "keep-in-touch": {
-        "name": "the person's name",
-        "first_name": "the first word of their name",
-        "company": "their company",
-        "last_date": "the day of your last conversation",
-        "last_takeaway": "a takeaway of it, quoted as written",
-    },
-}
-
 TEMPLATE_NAMES = {
     "thank-you": "Thank-you.md",
     "request": "Request.md",

@@ -117,6 +117,7 @@ def facts_key_of(ctx: Context) -> str:
     return "f:" + _digest(code_fingerprint(), facts_key(ctx))
 
 
+@lru_cache(maxsize=1)
 def mentions_key() -> str:
     """Fingerprint of what ``note_mentions`` keeps of a note that is no interview."""
     return "m:" + _digest(code_fingerprint(), MENTIONS_VERSION)
